@@ -1,0 +1,1 @@
+"""newsbot: crawl news sites and write one Hugo Markdown file per article."""

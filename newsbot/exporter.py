@@ -1,0 +1,156 @@
+"""Where an article's file goes, and how it is written (atomically, never clobbered)."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import tempfile
+import time
+from enum import Enum
+from pathlib import Path
+
+from newsbot.frontmatter import render_document
+from newsbot.items import Article
+
+DEFAULT_PATH_TEMPLATE = "{lang}/news/{source}/{id}.{lang}.md"
+TEMP_PREFIX = ".newsbot-"
+TEMP_SUFFIX = ".tmp"
+MAX_NAME_BYTES = 200  # file systems allow 255; the template adds the language and suffix
+
+# The site's rule (`\ / * ? : " < > |` removed) plus controls and other path hazards.
+_UNSAFE_NAME_RE = re.compile(r'[\\/*?:"<>|\x00-\x1f\x7f]')
+_RESERVED = frozenset(
+    {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
+)
+
+
+class WriteResult(Enum):
+    WRITTEN = "written"
+    OVERWRITTEN = "overwritten"
+    SKIPPED_EXISTING = "skipped_existing"
+
+
+class ExportPathError(ValueError):
+    """A path template that leads outside the export folder."""
+
+
+def safe_component(value: str, fallback: str) -> str:
+    """One path segment: unsafe characters removed, never empty, ``.``/``..``, or too long."""
+    name = _UNSAFE_NAME_RE.sub("", value or "").strip().strip(".")
+    if not name or name.lower() in _RESERVED:
+        name = fallback
+    encoded = name.encode("utf-8")
+    if len(encoded) > MAX_NAME_BYTES:
+        digest = hashlib.md5(encoded).hexdigest()
+        name = encoded[: MAX_NAME_BYTES - 33].decode("utf-8", "ignore") + "-" + digest
+    return name
+
+
+def fallback_id(item: Article) -> str:
+    """The site's name for an article without an id: MD5 of title and date."""
+    return hashlib.md5(f"{item.title}{item.date}".encode()).hexdigest()
+
+
+class MarkdownExporter:
+    """Writes one Markdown file per article under ``export_dir``.
+
+    Override :meth:`file_path` to change where files go.
+    """
+
+    def __init__(
+        self,
+        export_dir: str | os.PathLike[str],
+        path_template: str = DEFAULT_PATH_TEMPLATE,
+        overwrite: bool = False,
+    ) -> None:
+        self.export_dir = Path(export_dir).resolve()
+        self.path_template = path_template
+        self.overwrite = overwrite
+
+    def file_path(self, item: Article) -> Path:
+        fields = {
+            "id": safe_component(item.id, fallback_id(item)),
+            "lang": safe_component(item.lang, "und"),
+            "source": safe_component(item.source, "unknown"),
+        }
+        try:
+            relative = self.path_template.format(**fields)
+        except (KeyError, IndexError, ValueError) as exc:
+            raise ExportPathError(
+                f"NEWSBOT_PATH_TEMPLATE {self.path_template!r} is invalid: {exc!r} "
+                "(fields: {id}, {lang}, {source})"
+            ) from exc
+        path = (self.export_dir / relative).resolve()
+        if not path.is_relative_to(self.export_dir) or path == self.export_dir:
+            raise ExportPathError(
+                f"NEWSBOT_PATH_TEMPLATE {self.path_template!r} leads outside "
+                f"NEWSBOT_EXPORT_DIR {str(self.export_dir)!r}"
+            )
+        return path
+
+    def exists(self, item: Article) -> bool:
+        return self.file_path(item).exists()
+
+    def export(self, item: Article) -> tuple[WriteResult, Path]:
+        path = self.file_path(item)
+        existed = path.exists()
+        if existed and not self.overwrite:
+            return WriteResult.SKIPPED_EXISTING, path
+        written = write_atomic(path, render_document(item), replace=self.overwrite)
+        if not written:
+            return WriteResult.SKIPPED_EXISTING, path
+        return (WriteResult.OVERWRITTEN if existed else WriteResult.WRITTEN), path
+
+
+def write_atomic(path: Path, text: str, replace: bool) -> bool:
+    """Write ``text`` to ``path`` through a temporary file in the same folder.
+
+    Without ``replace`` the file is linked into place, which fails if another
+    writer got there first: returns False then, and nothing is overwritten.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX, dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if replace:
+            os.replace(tmp, path)
+            return True
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            return False
+        except OSError:
+            # No hard links on this file system: a plain rename, racy only
+            # against another writer of the same article at the same instant.
+            if path.exists():
+                return False
+            os.replace(tmp, path)
+        return True
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def remove_stale_temp_files(export_dir: str | os.PathLike[str], min_age: float = 600) -> int:
+    """Delete temporary files left by a writer killed mid-write.
+
+    Only files older than ``min_age`` seconds: a younger one may belong to a
+    crawl that is writing into the same folder right now.
+    """
+    root = Path(export_dir)
+    if not root.is_dir():
+        return 0
+    removed = 0
+    cutoff = time.time() - min_age
+    for tmp in root.rglob(f"{TEMP_PREFIX}*{TEMP_SUFFIX}"):
+        try:
+            if tmp.stat().st_mtime <= cutoff:
+                tmp.unlink()
+                removed += 1
+        except FileNotFoundError:
+            continue
+    return removed

@@ -1,0 +1,229 @@
+"""Tencent News (news.qq.com): the getPCList feed and the article page.
+
+Pure functions of a JSON payload or an HTML string: no Scrapy, no network.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from parsel import Selector
+
+from newsbot.items import Article
+from newsbot.parsers.common import embedded_json, first, meta_content
+
+SOURCE = "qq"
+LANG = "zh-CN"
+TITLE_SUFFIX = "_腾讯新闻"
+ARTICLE_URL = "https://new.qq.com/rain/a/{id}"  # the form the site's files link to
+PAGE_URL = "https://news.qq.com/rain/a/{id}"  # the form the site serves today
+
+# 16 characters: date, 'A', seven alphanumerics (videos have 'V' instead of 'A').
+_ID_RE = re.compile(r"\d{8}[A-Z][0-9A-Z]{7}")
+_URL_RE = re.compile(
+    r"^https?://(?:new\.qq\.com|news\.qq\.com|view\.inews\.qq\.com)/(?:rain/a|a|k)/"
+    r"(\d{8}[A-Z][0-9A-Z]{7})(?:[/?#.]|$)"
+)
+_IMG_PLACEHOLDER_RE = re.compile(r"<!--(IMG_\d+)-->")
+# Preference among an originAttribute image record's URLs: the size the SSR body uses.
+_IMAGE_KEYS = ("url", "compressUrl", "origUrl", "imgurl1000", "imgurl0", "bigOrigUrl")
+
+
+@dataclass
+class ListEntry:
+    """What the list API tells about one article (also the page parser's fallback)."""
+
+    id: str
+    title: str = ""
+    publish_time: str = ""
+    update_time: str = ""
+    thumbnail: str = ""
+    author: str = ""
+
+    def to_dict(self) -> dict[str, str]:
+        return asdict(self)
+
+
+@dataclass
+class ListPage:
+    entries: list[ListEntry] = field(default_factory=list)
+    skipped: Counter[str] = field(default_factory=Counter)
+
+
+class ListAPIError(ValueError):
+    """A list answer that is not a usable success (``code != 0``, not JSON ...)."""
+
+
+def article_id_from_url(url: str) -> str | None:
+    """The 16-character id of an article URL in any of the site's forms."""
+    match = _URL_RE.match(url.strip())
+    return match.group(1) if match else None
+
+
+def is_video_id(article_id: str) -> bool:
+    return len(article_id) > 8 and article_id[8] == "V"
+
+
+def parse_list(payload: Any) -> ListPage:
+    """Articles of a getPCList answer, wrappers unwrapped, non-articles counted."""
+    if not isinstance(payload, dict):
+        raise ListAPIError(f"answer is not a JSON object but {type(payload).__name__}")
+    if payload.get("code") != 0:
+        raise ListAPIError(f"code={payload.get('code')!r} message={payload.get('message')!r}")
+    page = ListPage()
+    for raw in _flatten(payload.get("data") or []):
+        article_id = str(raw.get("id") or "")
+        if not _ID_RE.fullmatch(article_id):
+            page.skipped["bad_id"] += 1
+        elif is_video_id(article_id):
+            page.skipped["video"] += 1
+        elif str(raw.get("articletype", "0")) != "0":
+            page.skipped["not_article"] += 1
+        else:
+            page.entries.append(_entry(article_id, raw))
+    return page
+
+
+def _flatten(items: list[Any]) -> list[dict[str, Any]]:
+    flat: list[dict[str, Any]] = []
+    for raw in items:
+        if not isinstance(raw, dict):
+            continue
+        sub_items = raw.get("sub_item")
+        if isinstance(sub_items, list) and sub_items:
+            flat.extend(_flatten(sub_items))
+        else:
+            flat.append(raw)
+    return flat
+
+
+def _entry(article_id: str, raw: dict[str, Any]) -> ListEntry:
+    pic_info = raw.get("pic_info") or {}
+    media = raw.get("media_info") or {}
+    return ListEntry(
+        id=article_id,
+        title=str(raw.get("title") or ""),
+        publish_time=str(raw.get("publish_time") or ""),
+        update_time=str(raw.get("update_time") or ""),
+        thumbnail=first(pic_info.get("big_img") or []) or "",
+        author=str(media.get("chl_name") or ""),
+    )
+
+
+class ArticlePage:
+    """A Tencent News article page: one method per field.
+
+    Each field comes from ``window.DATA`` or the DOM, each falling back to the
+    other, then to the list entry.
+    """
+
+    def __init__(self, html: str, url: str, entry: ListEntry | None = None) -> None:
+        self.selector = Selector(text=html)
+        self.data: dict[str, Any] = embedded_json(html, "window.DATA") or {}
+        self.url = url
+        self.entry = entry or ListEntry(id="")
+
+    def article_id(self) -> str:
+        for candidate in (self.data.get("cms_id"), self.data.get("article_id")):
+            if isinstance(candidate, str) and _ID_RE.fullmatch(candidate):
+                return candidate
+        return article_id_from_url(self.url) or self.entry.id
+
+    def title(self) -> str:
+        dom = self.selector.css("h1#article-title").xpath("string()").get(default="")
+        meta = meta_content(self.selector, "og:title") or self.selector.css("title::text").get("")
+        return (
+            first(
+                [
+                    dom.strip(),
+                    _text(self.data.get("title")),
+                    meta.removesuffix(TITLE_SUFFIX).strip(),
+                    self.entry.title,
+                ]
+            )
+            or ""
+        )
+
+    def date(self) -> str:
+        return (
+            first(
+                [
+                    _text(self.data.get("pubtime")),
+                    meta_content(self.selector, "article:published_time"),
+                    self.entry.publish_time,
+                ]
+            )
+            or ""
+        )
+
+    def author(self) -> str:
+        dom = self.selector.css("#article-author .media-name").xpath("string()").get(default="")
+        return (
+            first(
+                [
+                    _text(self.data.get("media")),
+                    meta_content(self.selector, "article:author"),
+                    dom.strip(),
+                    self.entry.author,
+                ]
+            )
+            or ""
+        )
+
+    def thumbnail(self) -> str:
+        return first([meta_content(self.selector, "og:image"), self.entry.thumbnail]) or ""
+
+    def body_html(self) -> str:
+        """The article HTML, uncleaned: the DOM body, else the one rebuilt from DATA."""
+        for node in self.selector.css(".rich_media_content"):
+            if node.xpath("string()").get("").strip() or node.css("img"):
+                return node.get()
+        return self.origin_body_html()
+
+    def origin_body_html(self) -> str:
+        origin = self.data.get("originContent") or {}
+        text = origin.get("text") if isinstance(origin, dict) else None
+        if not isinstance(text, str):
+            return ""
+        attributes = self.data.get("originAttribute") or {}
+        return _IMG_PLACEHOLDER_RE.sub(lambda m: _origin_image(attributes.get(m.group(1))), text)
+
+    def to_item(self) -> Article:
+        article_id = self.article_id()
+        return Article(
+            id=article_id,
+            url=ARTICLE_URL.format(id=article_id),
+            source=SOURCE,
+            lang=LANG,
+            title=self.title(),
+            date=self.date(),
+            author=self.author(),
+            thumbnail=self.thumbnail(),
+            body_html=self.body_html(),
+            update_time=self.entry.update_time,
+        )
+
+
+def parse_article(html: str, url: str, entry: ListEntry | None = None) -> Article:
+    """The article item of a page (body still uncleaned: the pipeline cleans it)."""
+    return ArticlePage(html, url, entry).to_item()
+
+
+def _text(value: Any) -> str:
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _origin_image(record: Any) -> str:
+    if not isinstance(record, dict):
+        return ""
+    src = first([record.get(key) for key in _IMAGE_KEYS if isinstance(record.get(key), str)])
+    if not src:
+        return ""
+    return f'<img src="{_attr(src)}" alt="图片">'
+
+
+def _attr(value: str) -> str:
+    return value.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")

@@ -1,0 +1,75 @@
+"""Scrapy settings for newsbot: polite crawling defaults and every NEWSBOT_* option.
+
+Override any of them per run with ``-s NAME=VALUE`` or in a Scrapyd job.
+"""
+
+BOT_NAME = "newsbot"
+SPIDER_MODULES = ["newsbot.spiders"]
+NEWSPIDER_MODULE = "newsbot.spiders"
+COMMANDS_MODULE = "newsbot.commands"
+
+# --- politeness -------------------------------------------------------------
+ROBOTSTXT_OBEY = True
+# The sites serve their normal pages to browsers; a bot UA gets other markup.
+USER_AGENT = (
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 "
+    "(KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36"
+)
+DEFAULT_REQUEST_HEADERS = {
+    "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+    "Accept-Language": "zh-CN,zh;q=0.9,en;q=0.8",
+}
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 4
+DOWNLOAD_DELAY = 0.5
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
+
+# --- faults -----------------------------------------------------------------
+DOWNLOAD_TIMEOUT = 30
+RETRY_ENABLED = True
+RETRY_TIMES = 3
+RETRY_HTTP_CODES = [429, 500, 502, 503, 504, 522, 524, 408]
+# The spiders' errbacks log the one ERROR line per failed request.
+RETRY_GIVE_UP_LOG_LEVEL = "WARNING"
+# News pages are 100-500 KB; anything near this is not an article.
+DOWNLOAD_MAXSIZE = 8 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
+# Backoff before retrying an API that answered "busy" (seconds; doubles per try).
+NEWSBOT_RETRY_BACKOFF = 2.0
+NEWSBOT_RETRY_BACKOFF_MAX = 60.0
+
+# --- output -----------------------------------------------------------------
+ITEM_PIPELINES = {
+    "newsbot.pipelines.ValidatePipeline": 100,
+    "newsbot.pipelines.NormalisePipeline": 200,
+    "newsbot.pipelines.ConvertPipeline": 300,
+    "newsbot.pipelines.ExportPipeline": 900,
+}
+EXTENSIONS = {
+    "newsbot.extensions.report.CrawlReport": 500,
+    "newsbot.extensions.quietlog.QuietNetworkErrors": 0,
+}
+LOG_FORMATTER = "newsbot.logformatter.NewsbotLogFormatter"
+LOG_LEVEL = "INFO"
+STATS_DUMP = True
+FEED_EXPORT_ENCODING = "utf-8"
+
+# Folder the Markdown files go to (point it at a Hugo site's content/ folder).
+NEWSBOT_EXPORT_DIR = "exports"
+# File path below NEWSBOT_EXPORT_DIR; fields {lang}, {source}, {id}.
+NEWSBOT_PATH_TEMPLATE = "{lang}/news/{source}/{id}.{lang}.md"
+# Existing files are left alone unless this is True.
+NEWSBOT_OVERWRITE = False
+# Zone that dates with an explicit offset are converted to (the sources' local time).
+NEWSBOT_TIMEZONE = "Asia/Shanghai"
+
+# --- sources ----------------------------------------------------------------
+# Tencent News channel feed and the channels crawled when -a channels is not given.
+NEWSBOT_QQ_LIST_API = "https://i.news.qq.com/web_feed/getPCList"
+NEWSBOT_QQ_CHANNELS = ["news_news_top", "news_news_tech", "news_news_finance"]
+NEWSBOT_QQ_ITEM_COUNT = 20
+
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"

@@ -1,0 +1,86 @@
+"""Body cleaning: what is removed, what is kept, and the plain text."""
+
+from __future__ import annotations
+
+from newsbot.html import clean_body, plain_text
+
+BASE = "https://news.qq.com/rain/a/20261120A05XK300"
+
+
+def clean(html: str):
+    return clean_body(html, BASE)
+
+
+def test_active_content_is_removed_with_its_text():
+    out = clean(
+        "<p>keep</p><style>.x{}</style><script>evil()</script><iframe src=x></iframe>"
+        "<object>o</object><embed src=e><form><input value=f></form>"
+    ).html
+    assert out == "<p>keep</p>"
+
+
+def test_event_handlers_and_styles_go():
+    out = clean('<p onclick="evil()" style="color:red" class="c">text</p>').html
+    assert out == "<p>text</p>"
+
+
+def test_script_links_lose_the_link_not_the_text():
+    out = clean(
+        '<p><a href="javascript:alert(1)">a</a> <a href=" data:text/html,x">b</a>'
+        ' <a href="/rel">c</a></p>'
+    ).html
+    assert out == '<p>a b <a href="https://news.qq.com/rel">c</a></p>'
+
+
+def test_images_absolute_from_src_else_data_src():
+    body = clean(
+        '<p>t</p><p><img data-src="//inews.gtimg.com/a/641" alt="图片"></p>'
+        '<p><img src="data:image/png;base64,AA" data-src="https://i/b.jpg"></p>'
+        '<p><img src="javascript:x"></p><p>end</p>'
+    )
+    assert body.images == ["https://inews.gtimg.com/a/641", "https://i/b.jpg"]
+    assert '<img src="https://inews.gtimg.com/a/641" alt="图片">' in body.html
+    assert "javascript" not in body.html
+
+
+def test_wechat_image_spans_are_text():
+    body = clean(
+        '<p><span class="rich_pages wxw-img" src="https://mmbiz.qpic.cn/x">文字</span></p>'
+    )
+    assert body.html == "<p><span>文字</span></p>" and body.images == []
+
+
+def test_empty_wrappers_and_comments_go():
+    out = clean("<section><p></p><span> </span><p>a<!-- -->b</p><div><br></div></section>").html
+    assert out == "<section><p>ab</p></section>"
+
+
+def test_trailing_image_only_block_is_dropped():
+    body = clean(
+        '<p>text</p><p><img src="https://i/1"></p><p>more</p>'
+        '<p class="qnt-p"><img src="https://ad/1"><img src="https://ad/2"></p>'
+    )
+    assert body.images == ["https://i/1"]
+    assert "ad/" not in body.html and body.html.endswith("<p>more</p>")
+
+
+def test_nested_trailing_image_block_is_dropped():
+    body = clean(
+        '<section><p>text</p><figure><span><img src="https://ad/1"></span></figure></section>'
+    )
+    assert body.html == "<section><p>text</p></section>"
+
+
+def test_image_only_body_is_left_alone():
+    body = clean('<p><img src="https://i/1"></p>')
+    assert body.images == ["https://i/1"] and body.text == ""
+
+
+def test_plain_text_separates_blocks_and_decodes_entities():
+    assert plain_text("<p>a&amp;b</p><p>c&nbsp;d</p><br>e") == "a&b c d e"
+
+
+def test_cleaning_is_idempotent():
+    once = clean('<section><p onclick=x>t <a href="/a">l</a></p><img data-src="//i/1"></section>')
+    twice = clean(once.html)
+    assert twice.html == once.html and twice.images == once.images
