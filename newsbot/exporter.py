@@ -92,12 +92,15 @@ class MarkdownExporter:
     def exists(self, item: Article) -> bool:
         return self.file_path(item).exists()
 
-    def export(self, item: Article) -> tuple[WriteResult, Path]:
+    def export(self, item: Article, overwrite: bool | None = None) -> tuple[WriteResult, Path]:
+        """Write the article's file; ``overwrite`` (default: the exporter's own
+        setting) replaces an existing one."""
+        overwrite = self.overwrite if overwrite is None else overwrite
         path = self.file_path(item)
         existed = path.exists()
-        if existed and not self.overwrite:
+        if existed and not overwrite:
             return WriteResult.SKIPPED_EXISTING, path
-        written = write_atomic(path, render_document(item), replace=self.overwrite)
+        written = write_atomic(path, render_document(item), replace=overwrite)
         if not written:
             return WriteResult.SKIPPED_EXISTING, path
         return (WriteResult.OVERWRITTEN if existed else WriteResult.WRITTEN), path

@@ -13,15 +13,21 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from scrapy.exceptions import DropItem
 
 from newsbot.dates import DateError, normalize_date
-from newsbot.exporter import MarkdownExporter, remove_stale_temp_files
+from newsbot.exporter import MarkdownExporter, WriteResult, remove_stale_temp_files
+from newsbot.extensions.state import ExportState
 from newsbot.html import IMAGE_SCHEMES, clean_body, safe_url
 from newsbot.items import REQUIRED_FIELDS, Article
 from newsbot.markdown import summarize, to_markdown
+from newsbot.store import EXPORTED, REJECTED, Record
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
     from scrapy.settings import BaseSettings
     from scrapy.statscollectors import StatsCollector
+
+
+# Drops that say nothing about the article: it is tried again next run.
+TRANSIENT_DROPS = frozenset({"write_failed"})
 
 
 class ArticleDropped(DropItem):
@@ -33,17 +39,22 @@ class ArticleDropped(DropItem):
 
 
 class _Step:
-    def __init__(self, settings: BaseSettings, stats: StatsCollector) -> None:
-        self.settings = settings
-        self.stats = stats
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.settings: BaseSettings = crawler.settings
+        self.stats: StatsCollector = crawler.stats
         self.logger = logging.getLogger(type(self).__module__ + "." + type(self).__name__)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Any:
-        return cls(crawler.settings, crawler.stats)
+        return cls(crawler)
 
     def drop(self, item: Article, reason: str, detail: str = "") -> ArticleDropped:
+        """Count the drop; remember the article as rejected unless the fault was ours."""
         self.stats.inc_value(f"newsbot/dropped/{reason}")
+        if reason not in TRANSIENT_DROPS and item.source and item.url:
+            record = Record(item.source, item.url, status=REJECTED, reason=reason)
+            ExportState.of(self.crawler).store.add(record)
         return ArticleDropped(reason, item, detail)
 
 
@@ -66,9 +77,9 @@ class ValidatePipeline(_Step):
 class NormalisePipeline(_Step):
     """Cleans the body, fixes whitespace and the date format, writes the summary."""
 
-    def __init__(self, settings: BaseSettings, stats: StatsCollector) -> None:
-        super().__init__(settings, stats)
-        name = settings.get("NEWSBOT_TIMEZONE", "Asia/Shanghai")
+    def __init__(self, crawler: Crawler) -> None:
+        super().__init__(crawler)
+        name = self.settings.get("NEWSBOT_TIMEZONE", "Asia/Shanghai")
         try:
             self.zone = ZoneInfo(name)
         except (ZoneInfoNotFoundError, ValueError) as exc:
@@ -106,10 +117,17 @@ class ConvertPipeline(_Step):
 
 
 class ExportPipeline(_Step):
-    """Writes the Markdown file (see :class:`~newsbot.exporter.MarkdownExporter`)."""
+    """Writes the Markdown file (see :class:`~newsbot.exporter.MarkdownExporter`) and
+    records it in the store of exported articles.
 
-    def __init__(self, settings: BaseSettings, stats: StatsCollector) -> None:
-        super().__init__(settings, stats)
+    An article the store knows is rewritten only with NEWSBOT_UPDATE when its
+    update time is newer than the exported one's (or with NEWSBOT_OVERWRITE).
+    """
+
+    def __init__(self, crawler: Crawler) -> None:
+        super().__init__(crawler)
+        settings = self.settings
+        self.update = settings.getbool("NEWSBOT_UPDATE")
         export_dir = settings.get("NEWSBOT_EXPORT_DIR")
         if not export_dir:
             raise ValueError("NEWSBOT_EXPORT_DIR setting must be set (the folder to write to)")
@@ -127,12 +145,23 @@ class ExportPipeline(_Step):
             self.logger.info("Removed %d temporary files left by an interrupted run", removed)
 
     def process_item(self, item: Article) -> Article:
+        state = ExportState.of(self.crawler)
+        known = state.store.get(item.source, item.url)
+        update = (
+            self.update
+            and known is not None
+            and known.status == EXPORTED
+            and item.update_time > known.update_time
+        )
         try:
-            result, path = self.exporter.export(item)
+            result, path = self.exporter.export(item, overwrite=update or None)
         except OSError as exc:
             self.stats.inc_value("newsbot/errors/write")
             self.logger.error("Could not write %s: %s", item.url, exc)
             raise self.drop(item, "write_failed", str(exc)) from None
         self.stats.inc_value(f"newsbot/exported/{result.value}")
+        if result is not WriteResult.SKIPPED_EXISTING:
+            state.written.append((item.source, path))
+        state.store.add(Record(item.source, item.url, str(path), item.update_time or item.date))
         self.logger.debug("%s %s", result.value, path)
         return item

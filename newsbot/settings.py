@@ -48,7 +48,11 @@ ITEM_PIPELINES = {
     "newsbot.pipelines.ConvertPipeline": 300,
     "newsbot.pipelines.ExportPipeline": 900,
 }
+SPIDER_MIDDLEWARES = {
+    "newsbot.middlewares.SkipExportedMiddleware": 950,
+}
 EXTENSIONS = {
+    "newsbot.extensions.state.ExportState": 0,
     "newsbot.extensions.report.CrawlReport": 500,
     "newsbot.extensions.quietlog.QuietNetworkErrors": 0,
 }
@@ -63,6 +67,14 @@ NEWSBOT_EXPORT_DIR = "exports"
 NEWSBOT_PATH_TEMPLATE = "{lang}/news/{source}/{id}.{lang}.md"
 # Existing files are left alone unless this is True.
 NEWSBOT_OVERWRITE = False
+# Rewrite an exported article when its source reports a newer update time.
+NEWSBOT_UPDATE = False
+# Seconds before an article that was gone (404/410) or unusable is tried again.
+NEWSBOT_RETRY_REJECTED_AFTER = 7 * 24 * 3600
+# Where run state lives: the store of exported articles, run reports, locks.
+NEWSBOT_STATE_DIR = ".newsbot"
+# Store of exported articles (class path; SQLite in NEWSBOT_STATE_DIR by default).
+NEWSBOT_STORE = "newsbot.store.SQLiteStore"
 # Zone that dates with an explicit offset are converted to (the sources' local time).
 NEWSBOT_TIMEZONE = "Asia/Shanghai"
 

@@ -6,12 +6,14 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from scrapy.utils.test import get_crawler
 
+from newsbot import settings as project_settings
 from tests.support.serve import crawl_settings
 from tests.support.server import FixtureServer, FixtureSite
 from tests.support.sites import all_sites
@@ -20,14 +22,17 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def make_crawler(**settings):
-    """A crawler with the project's settings plus ``settings``, for building components."""
-    from newsbot import settings as project_settings
+    """A crawler with the project's settings plus ``settings``, for building components.
 
+    Its extensions are built, so components find the ExportState (whose store
+    lives in a NEWSBOT_STATE_DIR the caller should point at a temporary folder).
+    """
     merged = {
         name: getattr(project_settings, name)
         for name in dir(project_settings)
         if name.isupper() and not name.startswith("TWISTED")
     }
+    merged["NEWSBOT_STATE_DIR"] = tempfile.mkdtemp(prefix="newsbot-state-")
     merged.update(settings)
     crawler = get_crawler(settings_dict=merged)
     crawler.stats.open_spider()
@@ -80,12 +85,9 @@ def crawl(server: FixtureServer, tmp_path: Path):
         base = {
             "NEWSBOT_EXPORT_DIR": str(export_dir),
             "NEWSBOT_TEST_STATS_FILE": str(stats_file),
+            "NEWSBOT_STATE_DIR": str(tmp_path / "state"),
             "EXTENSIONS": json.dumps(
-                {
-                    "newsbot.extensions.report.CrawlReport": 500,
-                    "newsbot.extensions.quietlog.QuietNetworkErrors": 0,
-                    "tests.support.statsdump.StatsDump": 900,
-                }
+                {**project_settings.EXTENSIONS, "tests.support.statsdump.StatsDump": 900}
             ),
             "AUTOTHROTTLE_ENABLED": "False",
             "DOWNLOAD_DELAY": "0",

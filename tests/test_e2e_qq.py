@@ -76,15 +76,6 @@ def test_list_request_carries_the_site_headers_and_body(crawl, site):
     assert body["base_req"] == {"from": "pc"} and body["forward"] == "2"
 
 
-def test_second_crawl_skips_existing_files(crawl):
-    first = crawl("qq", *CHANNELS)
-    before = {p: p.read_bytes() for p in first.files()}
-    second = crawl("qq", *CHANNELS, export_dir=first.export_dir)
-    assert {p: p.read_bytes() for p in second.files()} == before
-    assert second.stats["newsbot/exported/skipped_existing"] == 6
-    assert "newsbot/exported/written" not in second.stats
-
-
 def test_api_busy_every_time_is_one_error_and_the_crawl_goes_on(crawl, site):
     site.fail(QQ_LIST_PATH, times=100, reply=qq_busy_reply())
     result = crawl("qq", "-a", "channels=news_news_tech", RETRY_TIMES=2)

@@ -21,7 +21,9 @@ def summarize_stats(stats: dict[str, Any]) -> dict[str, Any]:
         return {k[len(prefix) :]: v for k, v in sorted(stats.items()) if k.startswith(prefix)}
 
     errors = group("newsbot/errors/")
-    errors.update({f"spider_exception/{k}": v for k, v in group("spider_exceptions/").items()})
+    exceptions = group("spider_exceptions/")
+    exceptions.pop("count", None)  # a total of the others
+    errors.update({f"spider_exception/{k}": v for k, v in exceptions.items()})
     return {
         "discovered": stats.get("newsbot/discovered", 0),
         "exported": stats.get("newsbot/exported/written", 0)

@@ -11,6 +11,13 @@ from scrapy.http import Request, Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
+from newsbot.extensions.state import ExportState
+from newsbot.middlewares import ARTICLE_META
+from newsbot.store import REJECTED, Record
+
+# Answers that mean the article is not there (not "try again").
+GONE = frozenset({"http_404", "http_410"})
+
 
 def split_list(value: str | list[str] | None) -> list[str]:
     """A comma-separated spider argument (``-a channels=a,b``) as a list."""
@@ -86,6 +93,10 @@ class NewsSpider(scrapy.Spider):
             reason = f"{kind}: {failure.getErrorMessage()}"
         self.count(f"errors/{kind}")
         self.logger.error("Request failed: %s (%s)", request.url, reason)
+        article = request.meta.get(ARTICLE_META)
+        if article and kind in GONE:
+            record = Record(article["source"], article["url"], status=REJECTED, reason=kind)
+            ExportState.of(self.crawler).store.add(record)
 
     async def retry_later(self, response: Response, reason: str) -> Request | None:
         """A retry of ``response.request`` after an exponential backoff, or None when

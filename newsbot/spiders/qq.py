@@ -7,6 +7,7 @@ from typing import Any
 
 from scrapy.http import JsonRequest, Request, Response
 
+from newsbot.middlewares import article_meta
 from newsbot.parsers import qq
 from newsbot.spiders.base import ArgumentError, NewsSpider, positive_int, split_list
 
@@ -99,6 +100,7 @@ class QQSpider(NewsSpider):
             callback=self.parse_article,
             errback=self.request_failed,
             cb_kwargs={"entry": entry.to_dict()},
+            meta=article_meta(self.source, qq.ARTICLE_URL.format(id=entry.id), entry.update_time),
         )
 
     def parse_article(self, response: Response, entry: dict[str, str]) -> Any:

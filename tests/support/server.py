@@ -69,6 +69,7 @@ class FixtureSite:
         self.failures: Counter[str] = Counter()  # path -> how many times to fail
         self.failure_replies: dict[str, Reply] = {}
         self.lock = threading.Lock()
+        self.state: dict = {}  # per-source changes a test makes to its fixture site
         self.url = ""
         self.add(
             "GET",

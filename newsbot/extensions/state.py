@@ -1,0 +1,49 @@
+"""Per-crawl state shared by components: the exported-articles store and what
+this run wrote."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from scrapy import signals
+
+from newsbot.store import ExportedStore, open_store
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+
+
+class ExportState:
+    """Opens the store on first use (whichever component asks first) and closes
+    it when the spider closes. ``written`` lists (source, path) of files this run
+    created or changed, for the site-repo commit."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.settings = crawler.settings
+        self._store: ExportedStore | None = None
+        self.written: list[tuple[str, Path]] = []
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ExportState:
+        extension = cls(crawler)
+        crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
+        return extension
+
+    @classmethod
+    def of(cls, crawler: Crawler) -> ExportState:
+        state = crawler.get_extension(cls)
+        if state is None:
+            raise RuntimeError("EXTENSIONS must enable newsbot.extensions.state.ExportState")
+        return state
+
+    @property
+    def store(self) -> ExportedStore:
+        if self._store is None:
+            self._store = open_store(self.settings)
+        return self._store
+
+    def spider_closed(self) -> None:
+        if self._store is not None:
+            self._store.close()
+            self._store = None
