@@ -75,6 +75,10 @@ NEWSBOT_RETRY_REJECTED_AFTER = 7 * 24 * 3600
 NEWSBOT_STATE_DIR = ".newsbot"
 # Store of exported articles (class path; SQLite in NEWSBOT_STATE_DIR by default).
 NEWSBOT_STORE = "newsbot.store.SQLiteStore"
+# Seconds a run waits for another run writing the same export folder (then exits 75).
+NEWSBOT_LOCK_WAIT = 0
+# Commit the files a run wrote in the git repository that holds NEWSBOT_EXPORT_DIR.
+NEWSBOT_GIT_COMMIT = False
 # Zone that dates with an explicit offset are converted to (the sources' local time).
 NEWSBOT_TIMEZONE = "Asia/Shanghai"
 

@@ -61,25 +61,30 @@ class CrawlResult:
         return sorted(p for p in self.export_dir.rglob("*.md"))
 
 
-def run_scrapy(
-    args: list[str], cwd: Path = ROOT, timeout: float = 300
-) -> subprocess.CompletedProcess:
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
+def scrapy_env() -> dict[str, str]:
+    return dict(os.environ, PYTHONPATH=str(ROOT))
+
+
+def run_scrapy(args: list[str], cwd: Path = ROOT, timeout: float = 300):
     return subprocess.run(
         [sys.executable, "-m", "scrapy", *args],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
+        cwd=cwd, env=scrapy_env(), capture_output=True, text=True, timeout=timeout,
+    )  # fmt: skip
+
+
+def start_scrapy(args: list[str], cwd: Path = ROOT) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "scrapy", *args],
+        cwd=cwd, env=scrapy_env(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
 
 
 @pytest.fixture
-def crawl(server: FixtureServer, tmp_path: Path):
-    """Run ``scrapy crawl`` (a real process, the real engine) against the fixture server."""
+def scrapy_cmd(server: FixtureServer, tmp_path: Path):
+    """Run a scrapy command (a real process, the real engine) against the fixture server,
+    with a per-test export folder and state dir, throttling off and stats captured."""
 
-    def run(spider: str, *args: str, export_dir: Path | None = None, **settings) -> CrawlResult:
+    def run(*args: str, export_dir: Path | None = None, popen: bool = False, **settings):
         export_dir = export_dir or tmp_path / "exports"
         stats_file = tmp_path / f"stats-{len(list(tmp_path.glob('stats-*')))}.json"
         base = {
@@ -98,8 +103,20 @@ def crawl(server: FixtureServer, tmp_path: Path):
         flags = crawl_settings(server.url)
         for key, value in base.items():
             flags += ["-s", f"{key}={value}"]
-        proc = run_scrapy(["crawl", spider, *args, *flags])
+        if popen:
+            return start_scrapy([*args, *flags])
+        proc = run_scrapy([*args, *flags])
         stats = json.loads(stats_file.read_text()) if stats_file.exists() else {}
         return CrawlResult(proc.returncode, proc.stderr + proc.stdout, stats, export_dir)
+
+    return run
+
+
+@pytest.fixture
+def crawl(scrapy_cmd):
+    """Run ``scrapy crawl SPIDER ARGS`` against the fixture server."""
+
+    def run(spider: str, *args: str, **kwargs) -> CrawlResult:
+        return scrapy_cmd("crawl", spider, *args, **kwargs)
 
     return run

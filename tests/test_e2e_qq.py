@@ -57,7 +57,7 @@ def test_crawl_writes_one_file_per_article(crawl, site):
     assert stats["newsbot/list/duplicate"] == 2
     assert stats["newsbot/errors/http_404"] == 1
     assert "Request failed: https://news.qq.com/rain/a/20261121A0GONE00 (HTTP 404)" in result.log
-    assert "Report qq: discovered=8 exported=6" in result.log
+    assert "Report qq: discovered=8 new=8 exported=6" in result.log
     assert "Traceback" not in result.log
 
     # Nothing requested twice but the planned retries.

@@ -1,4 +1,5 @@
-"""``scrapy crawl``, exiting with status 2 when the spider's arguments were unusable."""
+"""``scrapy crawl``, with the export-folder lock, the optional site-repo commit and
+exit statuses: 2 for unusable spider arguments, 75 when another run holds the lock."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ from typing import TYPE_CHECKING
 
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 from scrapy.exceptions import UsageError
+
+from newsbot.runs import run_crawlers
 
 if TYPE_CHECKING:
     import argparse
@@ -22,8 +25,4 @@ class Command(ScrapyCrawlCommand):
         except KeyError:
             raise UsageError(f"no spider named {args[0]!r} (`scrapy list` shows them)") from None
         self.crawler_process.crawl(crawler, **opts.spargs)
-        self.crawler_process.start()
-        if self.crawler_process.bootstrap_failed:
-            self.exitcode = 1
-        elif crawler.stats and crawler.stats.get_value("newsbot/errors/bad_argument"):
-            self.exitcode = 2
+        self.exitcode = run_crawlers(self.crawler_process, [crawler])

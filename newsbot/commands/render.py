@@ -16,6 +16,7 @@ from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
 from newsbot.items import Article
+from newsbot.runs import EXIT_FAILED, run_crawlers
 
 if TYPE_CHECKING:
     import argparse
@@ -84,11 +85,10 @@ class Command(ScrapyCommand):
             crawler = self.crawler_process.create_crawler(FeedRenderSpider)
             crawlers.append(crawler)
             self.crawler_process.crawl(crawler, feed=name)
-        self.crawler_process.start()
+        status = run_crawlers(self.crawler_process, crawlers)
         failed = any(
             (c.stats.get_value("newsbot/errors/bad_feed_line") or 0)
             + (c.stats.get_value("newsbot/errors/write") or 0)
             for c in crawlers
         )
-        if self.crawler_process.bootstrap_failed or failed:
-            self.exitcode = 1
+        self.exitcode = status or (EXIT_FAILED if failed else 0)

@@ -1,17 +1,26 @@
-"""One INFO line per source at the end of a crawl: what was found, written, lost."""
+"""The end-of-crawl report per source: one INFO line, and one JSON line appended
+to ``{NEWSBOT_STATE_DIR}/runs.jsonl`` for ``scrapy report``."""
 
 from __future__ import annotations
 
+import json
 import logging
+import time
+from datetime import UTC, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from scrapy import signals
+
+from newsbot.extensions import Required
 
 if TYPE_CHECKING:
     from scrapy import Spider
     from scrapy.crawler import Crawler
 
 logger = logging.getLogger(__name__)
+
+RUNS_FILE = "runs.jsonl"
 
 
 def summarize_stats(stats: dict[str, Any]) -> dict[str, Any]:
@@ -24,41 +33,74 @@ def summarize_stats(stats: dict[str, Any]) -> dict[str, Any]:
     exceptions = group("spider_exceptions/")
     exceptions.pop("count", None)  # a total of the others
     errors.update({f"spider_exception/{k}": v for k, v in exceptions.items()})
+    skipped = group("newsbot/skipped/")
+    discovered = stats.get("newsbot/discovered", 0)
     return {
-        "discovered": stats.get("newsbot/discovered", 0),
+        "discovered": discovered,
+        # Listed articles this run requested (not exported or rejected before).
+        "new": discovered - skipped.get("already_exported", 0) - skipped.get("rejected_before", 0),
         "exported": stats.get("newsbot/exported/written", 0)
         + stats.get("newsbot/exported/overwritten", 0),
         "skipped_existing": stats.get("newsbot/exported/skipped_existing", 0),
-        "skipped": group("newsbot/skipped/"),
+        "skipped": skipped,
         "dropped": group("newsbot/dropped/"),
         "errors": sum(errors.values()),
         "error_kinds": errors,
     }
 
 
-class CrawlReport:
+def failure_reasons(report: dict[str, Any]) -> list[str]:
+    """Why a source's run counts as failed (empty: it did not)."""
+    reasons = []
+    if report["errors"]:
+        kinds = ", ".join(f"{k}={v}" for k, v in report["error_kinds"].items())
+        reasons.append(f"{report['errors']} errors ({kinds})")
+    if not report["discovered"]:
+        reasons.append("no article discovered (has the site changed?)")
+    return reasons
+
+
+class CrawlReport(Required):
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
+        self.state_dir = Path(crawler.settings.get("NEWSBOT_STATE_DIR"))
+        self.started = time.monotonic()
+        self.report: dict[str, Any] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> CrawlReport:
         extension = cls(crawler)
+        crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
         return extension
+
+    def spider_opened(self) -> None:
+        self.started = time.monotonic()
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
         report = summarize_stats(self.crawler.stats.get_stats())
         source = getattr(spider, "source", "") or spider.name
-        logger.info(
-            "Report %s: discovered=%d exported=%d skipped_existing=%d skipped=%s "
-            "dropped=%s errors=%d %s (finish reason: %s)",
-            source,
-            report["discovered"],
-            report["exported"],
-            report["skipped_existing"],
-            report["skipped"],
-            report["dropped"],
-            report["errors"],
-            report["error_kinds"],
-            reason,
+        report.update(
+            source=source,
+            finished_at=datetime.now(UTC).isoformat(timespec="seconds"),
+            duration_s=round(time.monotonic() - self.started, 3),
+            finish_reason=reason,
         )
+        self.report = report
+        logger.info(
+            "Report %s: discovered=%d new=%d exported=%d skipped_existing=%d skipped=%s "
+            "dropped=%s errors=%d %s duration=%.1fs (finish reason: %s)",
+            source, report["discovered"], report["new"], report["exported"],
+            report["skipped_existing"], report["skipped"], report["dropped"], report["errors"],
+            report["error_kinds"], report["duration_s"], reason,
+        )  # fmt: skip
+        self.append(report)
+
+    def append(self, report: dict[str, Any]) -> None:
+        try:
+            self.state_dir.mkdir(parents=True, exist_ok=True)
+            # One short line per write with O_APPEND: concurrent runs do not interleave.
+            with (self.state_dir / RUNS_FILE).open("a", encoding="utf-8") as handle:
+                handle.write(json.dumps(report, ensure_ascii=False, sort_keys=True) + "\n")
+        except OSError as exc:
+            logger.error("Could not append the run report to %s: %s", self.state_dir, exc)

@@ -8,13 +8,14 @@ from typing import TYPE_CHECKING
 
 from scrapy import signals
 
+from newsbot.extensions import Required
 from newsbot.store import ExportedStore, open_store
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
 
-class ExportState:
+class ExportState(Required):
     """Opens the store on first use (whichever component asks first) and closes
     it when the spider closes. ``written`` lists (source, path) of files this run
     created or changed, for the site-repo commit."""
@@ -29,13 +30,6 @@ class ExportState:
         extension = cls(crawler)
         crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
         return extension
-
-    @classmethod
-    def of(cls, crawler: Crawler) -> ExportState:
-        state = crawler.get_extension(cls)
-        if state is None:
-            raise RuntimeError("EXTENSIONS must enable newsbot.extensions.state.ExportState")
-        return state
 
     @property
     def store(self) -> ExportedStore:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 import threading
+import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -96,6 +97,8 @@ class FixtureSite:
             if self.failures[path] > 0:
                 self.failures[path] -= 1
                 return self.failure_replies[path]
+        if self.state.get("delay"):
+            time.sleep(self.state["delay"])  # a slow site, for timeouts and interruptions
         for route in self.routes:
             match = route.pattern.match(path)
             if route.method == hit.method and match:

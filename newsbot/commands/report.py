@@ -1,0 +1,110 @@
+"""``scrapy report``: the recent runs per source, from {NEWSBOT_STATE_DIR}/runs.jsonl.
+
+Flags a source that exported nothing in its last ``--stale`` runs; with
+``--check`` that also makes the exit status 1 (for monitoring).
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from scrapy.commands import ScrapyCommand
+from scrapy.exceptions import UsageError
+
+from newsbot.extensions.report import RUNS_FILE
+
+if TYPE_CHECKING:
+    import argparse
+
+COLUMNS = (
+    ("finished_at", "finished (UTC)"),
+    ("source", "source"),
+    ("discovered", "discovered"),
+    ("new", "new"),
+    ("exported", "exported"),
+    ("skipped_existing", "existing"),
+    ("dropped", "dropped"),
+    ("errors", "errors"),
+    ("duration_s", "seconds"),
+    ("finish_reason", "finish"),
+)
+
+
+def read_runs(path: Path) -> list[dict[str, Any]]:
+    runs = []
+    with path.open(encoding="utf-8") as handle:
+        for line in handle:
+            try:
+                run = json.loads(line)
+            except json.JSONDecodeError:
+                continue  # a line cut by a crash; the others still count
+            if isinstance(run, dict) and "source" in run:
+                runs.append(run)
+    return runs
+
+
+def cell(run: dict[str, Any], key: str) -> str:
+    value = run.get(key, "")
+    if isinstance(value, dict):
+        return str(sum(value.values()))
+    if key == "finished_at":
+        return str(value).replace("T", " ")[:19]
+    return str(value)
+
+
+def table(runs: list[dict[str, Any]]) -> str:
+    rows = [[title for _, title in COLUMNS]] + [[cell(r, k) for k, _ in COLUMNS] for r in runs]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(COLUMNS))]
+    return "\n".join(
+        "  ".join(value.ljust(width) for value, width in zip(row, widths, strict=True)).rstrip()
+        for row in rows
+    )
+
+
+def stale_sources(runs: list[dict[str, Any]], last: int) -> list[str]:
+    by_source: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for run in runs:
+        by_source[run["source"]].append(run)
+    return sorted(
+        source
+        for source, history in by_source.items()
+        if len(history) >= last and not any(r.get("exported") for r in history[-last:])
+    )
+
+
+class Command(ScrapyCommand):
+    requires_project = True
+    requires_crawler_process = False
+
+    def syntax(self) -> str:
+        return "[options]"
+
+    def short_desc(self) -> str:
+        return "Print the recent runs per source and flag sources that produce nothing"
+
+    def add_options(self, parser: argparse.ArgumentParser) -> None:
+        super().add_options(parser)
+        parser.add_argument("--runs", type=int, default=20, help="how many recent runs to show")
+        parser.add_argument(
+            "--stale", type=int, default=3, metavar="N",
+            help="flag sources that exported nothing in their last N runs (default 3)",
+        )  # fmt: skip
+        parser.add_argument("--check", action="store_true", help="exit 1 when a source is flagged")
+
+    def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        if opts.runs < 1 or opts.stale < 1:
+            raise UsageError("--runs and --stale must be at least 1")
+        path = Path(self.settings.get("NEWSBOT_STATE_DIR")) / RUNS_FILE
+        if not path.is_file():
+            print(f"No runs recorded yet ({path} does not exist).")
+            return
+        runs = read_runs(path)
+        print(table(runs[-opts.runs :]))
+        flagged = stale_sources(runs, opts.stale)
+        for source in flagged:
+            print(f"WARNING: {source} exported nothing in its last {opts.stale} runs")
+        if flagged and opts.check:
+            self.exitcode = 1

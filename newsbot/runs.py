@@ -1,0 +1,128 @@
+"""What the crawl, crawlall and render commands share around running crawlers:
+the lock on the export folder, the site-repo commit, the exit status."""
+
+from __future__ import annotations
+
+import fcntl
+import logging
+import os
+import time
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from newsbot.extensions.report import CrawlReport, failure_reasons
+from newsbot.extensions.state import ExportState
+from newsbot.sitegit import GitError, commit_written
+from newsbot.store import state_key
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler, CrawlerProcessBase
+    from scrapy.settings import BaseSettings
+
+logger = logging.getLogger(__name__)
+
+EXIT_FAILED = 1
+EXIT_BAD_ARGUMENT = 2
+EXIT_LOCKED = 75  # EX_TEMPFAIL: another run holds the export folder; try later
+
+
+class RunLocked(RuntimeError):
+    pass
+
+
+@contextmanager
+def export_lock(settings: BaseSettings) -> Iterator[Path]:
+    """Hold the lock of NEWSBOT_EXPORT_DIR (a file in NEWSBOT_STATE_DIR) for a run.
+
+    Waits up to NEWSBOT_LOCK_WAIT seconds for another run to finish, then raises
+    RunLocked. The OS releases the lock if the process dies.
+    """
+    export_dir = settings.get("NEWSBOT_EXPORT_DIR")
+    state_dir = Path(settings.get("NEWSBOT_STATE_DIR"))
+    state_dir.mkdir(parents=True, exist_ok=True)
+    path = state_dir / f"run-{state_key(export_dir)}.lock"
+    deadline = time.monotonic() + settings.getfloat("NEWSBOT_LOCK_WAIT")
+    with path.open("a+") as handle:
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    handle.seek(0)
+                    holder = handle.read().strip() or "unknown"
+                    raise RunLocked(
+                        f"another newsbot run (pid {holder}) is writing to {export_dir}; "
+                        f"lock file {path}. Wait for it, or set NEWSBOT_LOCK_WAIT to wait longer."
+                    ) from None
+                time.sleep(0.2)
+        handle.seek(0)
+        handle.truncate()
+        handle.write(str(os.getpid()))
+        handle.flush()
+        try:
+            yield path
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def run_crawlers(process: CrawlerProcessBase, crawlers: list[Crawler]) -> int:
+    """Start the crawlers under the export lock, commit what they wrote if asked,
+    and return the exit status: 0, or why the run failed."""
+    settings = process.settings
+    try:
+        with export_lock(settings):
+            process.start()
+            status = git_commit(settings, crawlers)
+    except RunLocked as exc:
+        logger.error("%s", exc)
+        print(f"newsbot: {exc}", flush=True)
+        return EXIT_LOCKED
+    if process.bootstrap_failed:
+        return EXIT_FAILED
+    if any(c.stats.get_value("newsbot/errors/bad_argument") for c in crawlers):
+        return EXIT_BAD_ARGUMENT
+    return status
+
+
+def git_commit(settings: BaseSettings, crawlers: list[Crawler]) -> int:
+    if not settings.getbool("NEWSBOT_GIT_COMMIT"):
+        return 0
+    written: list[tuple[str, Path]] = []
+    for crawler in crawlers:
+        written.extend(ExportState.of(crawler).written)
+    try:
+        commit = commit_written(Path(settings.get("NEWSBOT_EXPORT_DIR")), written)
+    except GitError as exc:
+        logger.error("Files are written but not committed: %s", exc)
+        return EXIT_FAILED
+    if commit:
+        counts = Counter(source for source, _ in written)
+        logger.info("Committed %s: %s", commit, dict(counts))
+    else:
+        logger.info("Nothing new: no commit")
+    return 0
+
+
+def source_failures(crawlers: list[Crawler]) -> dict[str, list[str]]:
+    """Per source, why its run failed (sources that did fine are left out)."""
+    failures = {}
+    for crawler in crawlers:
+        report = CrawlReport.of(crawler).report
+        reasons = failure_reasons(report) if report else ["did not run to the end"]
+        if (
+            crawler.spider
+            and report
+            and report.get("finish_reason")
+            not in (
+                "finished",
+                "closespider_timeout",
+            )
+        ):
+            reasons.append(f"finish reason {report['finish_reason']}")
+        if reasons:
+            failures[report.get("source") or crawler.spidercls.name] = reasons
+    return failures
