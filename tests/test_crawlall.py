@@ -6,7 +6,7 @@ import json
 
 from newsbot.commands.report import stale_sources, table
 from tests.conftest import run_scrapy
-from tests.support.sites import QQ_LIST_PATH, qq_busy_reply
+from tests.support.sites.qq import QQ_LIST_PATH, qq_busy_reply
 from tests.test_e2e_qq import WRITTEN, written_ids
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import frontmatter
 
 from tests.support.server import Reply
-from tests.support.sites import QQ_LIST_PATH, qq_busy_reply
+from tests.support.sites.qq import QQ_LIST_PATH, qq_busy_reply
 
 GOLDEN = Path(__file__).parent / "fixtures" / "golden" / "20250210A06D7U00.zh-CN.md"
 EXPECTED = Path(__file__).parent / "fixtures" / "qq" / "expected"

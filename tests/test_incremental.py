@@ -7,7 +7,7 @@ import shutil
 import frontmatter
 
 from newsbot.store import SQLiteStore, read_record, state_key
-from tests.support.sites import qq_add_article, qq_update_article
+from tests.support.sites.qq import qq_add_article, qq_update_article
 from tests.test_e2e_qq import CHANNELS, WRITTEN, written_ids
 
 ARTICLE_PAGES = r"/rain/a/"

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from tests.support.sites import qq_add_article
+from tests.support.sites.qq import qq_add_article
 from tests.test_e2e_qq import CHANNELS
 
 

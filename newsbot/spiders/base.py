@@ -12,7 +12,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from newsbot.extensions.state import ExportState
-from newsbot.middlewares import ARTICLE_META
+from newsbot.middlewares import ARTICLE_META, article_meta
 from newsbot.store import REJECTED, Record
 
 # Answers that mean the article is not there (not "try again").
@@ -97,6 +97,19 @@ class NewsSpider(scrapy.Spider):
         if article and kind in GONE:
             record = Record(article["source"], article["url"], status=REJECTED, reason=kind)
             ExportState.of(self.crawler).store.add(record)
+
+    def article_request(
+        self,
+        url: str,
+        canonical_url: str,
+        callback: Any,
+        update_time: str = "",
+        **kwargs: Any,
+    ) -> Request:
+        """The request of an article page, marked so that an article already exported
+        is not requested again (see newsbot.middlewares)."""
+        meta = {**kwargs.pop("meta", {}), **article_meta(self.source, canonical_url, update_time)}
+        return Request(url, callback=callback, errback=self.request_failed, meta=meta, **kwargs)
 
     async def retry_later(self, response: Response, reason: str) -> Request | None:
         """A retry of ``response.request`` after an exponential backoff, or None when

@@ -7,7 +7,6 @@ from typing import Any
 
 from scrapy.http import JsonRequest, Request, Response
 
-from newsbot.middlewares import article_meta
 from newsbot.parsers import qq
 from newsbot.spiders.base import ArgumentError, NewsSpider, positive_int, split_list
 
@@ -46,7 +45,7 @@ class QQSpider(NewsSpider):
         if self.article_ids:
             for article_id in self.article_ids:
                 if self.discovered(article_id, self.seen):
-                    yield self.article_request(qq.ListEntry(id=article_id))
+                    yield self.entry_request(qq.ListEntry(id=article_id))
             return
         channels = self.channels or self.settings.getlist("NEWSBOT_QQ_CHANNELS")
         for channel in channels:
@@ -91,16 +90,16 @@ class QQSpider(NewsSpider):
             self.count(f"skipped/{kind}", number)
         for entry in listing.entries:
             if self.discovered(entry.id, self.seen):
-                yield self.article_request(entry)
+                yield self.entry_request(entry)
 
-    def article_request(self, entry: qq.ListEntry) -> Request:
-        return Request(
+    def entry_request(self, entry: qq.ListEntry) -> Request:
+        return self.article_request(
             qq.PAGE_URL.format(id=entry.id),
+            qq.ARTICLE_URL.format(id=entry.id),
+            self.parse_article,
+            update_time=entry.update_time,
             headers={"Referer": SITE},
-            callback=self.parse_article,
-            errback=self.request_failed,
             cb_kwargs={"entry": entry.to_dict()},
-            meta=article_meta(self.source, qq.ARTICLE_URL.format(id=entry.id), entry.update_time),
         )
 
     def parse_article(self, response: Response, entry: dict[str, str]) -> Any:

@@ -1,4 +1,4 @@
-"""Routes of each source's fixture site (files under tests/fixtures/<source>/)."""
+"""Tencent News fixture site: getPCList answers and article pages (tests/fixtures/qq/)."""
 
 from __future__ import annotations
 
@@ -84,15 +84,10 @@ def qq_update_article(site: FixtureSite, article_id: str, title: str, update_tim
     site.state.setdefault("qq_pages", {})[article_id] = _page_like(article_id, article_id, title)
 
 
-def add_qq(site: FixtureSite) -> FixtureSite:
+def add(site: FixtureSite) -> None:
     site.add("POST", QQ_LIST_PATH, qq_list)
     site.add("GET", r"/(?:news|new)\.qq\.com/rain/a/(\w+)", qq_page)
-    return site
 
 
 def qq_busy_reply() -> Reply:
     return Reply.file(QQ / "api" / "busy.json", JSON)
-
-
-def all_sites() -> FixtureSite:
-    return add_qq(FixtureSite())
