@@ -2,16 +2,31 @@
 
 from __future__ import annotations
 
-from markdownify import markdownify
+from markdownify import MarkdownConverter
 
 SUMMARY_ZH_WHOLE_BELOW = 80  # characters: shorter texts are used whole
 SUMMARY_ZH_CHARS = 50
 SUMMARY_WORDS = 50
 
 
+class SafeConverter(MarkdownConverter):
+    """markdownify's defaults (the site's existing files), except that text can never
+    become raw HTML: a ``<`` in the text (``&lt;script&gt;`` in the page) is written
+    as ``&lt;``, which Markdown shows as a character, even with raw HTML allowed."""
+
+    def escape(self, text: str, parent_tags: set[str]) -> str:
+        text = super().escape(text, parent_tags)
+        if "<" in text and "pre" not in parent_tags and "code" not in parent_tags:
+            text = text.replace("<", "&lt;")
+        return text
+
+
+_CONVERTER = SafeConverter()
+
+
 def to_markdown(html: str) -> str:
-    """Markdown of a cleaned body, with markdownify's defaults (the site's existing files)."""
-    return markdownify(html or "").strip()
+    """Markdown of a cleaned body."""
+    return _CONVERTER.convert(html or "").strip()
 
 
 def summarize(text: str, lang: str) -> str:

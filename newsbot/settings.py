@@ -37,6 +37,9 @@ RETRY_GIVE_UP_LOG_LEVEL = "WARNING"
 # News pages are 100-500 KB; anything near this is not an article.
 DOWNLOAD_MAXSIZE = 8 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
+REDIRECT_MAX_TIMES = 5
+# Longest wait a Retry-After header (429/503) may impose before the retry, seconds.
+NEWSBOT_RETRY_AFTER_MAX = 120.0
 # Backoff before retrying an API that answered "busy" (seconds; doubles per try).
 NEWSBOT_RETRY_BACKOFF = 2.0
 NEWSBOT_RETRY_BACKOFF_MAX = 60.0
@@ -47,6 +50,14 @@ ITEM_PIPELINES = {
     "newsbot.pipelines.NormalisePipeline": 200,
     "newsbot.pipelines.ConvertPipeline": 300,
     "newsbot.pipelines.ExportPipeline": 900,
+}
+DOWNLOADER_MIDDLEWARES = {
+    # Replaces Scrapy's RetryMiddleware (same place, same RETRY_* settings).
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "newsbot.downloadermiddlewares.RetryAfterMiddleware": 550,
+    # Response chain runs from high to low: these see responses before the redirect step (600).
+    "newsbot.downloadermiddlewares.ArticleRedirectMiddleware": 650,
+    "newsbot.downloadermiddlewares.CharsetRepairMiddleware": 950,
 }
 SPIDER_MIDDLEWARES = {
     "newsbot.middlewares.SkipExportedMiddleware": 950,
@@ -83,6 +94,8 @@ NEWSBOT_GIT_COMMIT = False
 NEWSBOT_TIMEZONE = "Asia/Shanghai"
 
 # --- sources ----------------------------------------------------------------
+# Configured feed sources (see newsbot/sources.toml); empty: the packaged file.
+NEWSBOT_SOURCES_FILE = ""
 # Tencent News channel feed and the channels crawled when -a channels is not given.
 NEWSBOT_QQ_LIST_API = "https://i.news.qq.com/web_feed/getPCList"
 NEWSBOT_QQ_CHANNELS = ["news_news_top", "news_news_tech", "news_news_finance"]

@@ -35,3 +35,9 @@ def test_offset_converted_to_other_zone():
 def test_unusable_dates_raise(value):
     with pytest.raises(DateError):
         normalize_date(value)
+
+
+def test_rss_dates_and_keeping_the_feed_offset():
+    assert normalize_date("Mon, 10 Feb 2025 09:29:04 +0000") == "2025-02-10 17:29:04"
+    assert normalize_date("Mon, 10 Feb 2025 09:29:04 GMT", None) == "2025-02-10 09:29:04"
+    assert normalize_date("2025-02-10T04:29:04-05:00", None) == "2025-02-10 04:29:04"

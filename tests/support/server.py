@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 import re
+import socket
+import sys
 import threading
 import time
 from collections import Counter
@@ -26,6 +28,8 @@ class Reply:
     body: bytes = b""
     content_type: str = "text/html; charset=utf-8"
     headers: dict[str, str] = field(default_factory=dict)
+    abort: bool = False  # close the connection without answering
+    missing_bytes: int = 0  # announce this many more bytes than sent, then close
 
     @classmethod
     def json(cls, data: object, status: int = 200) -> Reply:
@@ -49,6 +53,7 @@ class Hit:
     method: str
     path: str
     body: bytes
+    at: float = field(default_factory=time.monotonic)
 
 
 Handler = Callable[["FixtureSite", "re.Match[str]", Hit], Reply]
@@ -99,6 +104,7 @@ class FixtureSite:
                 return self.failure_replies[path]
         if self.state.get("delay"):
             time.sleep(self.state["delay"])  # a slow site, for timeouts and interruptions
+        time.sleep(self.state.get("slow_paths", {}).get(path, 0))
         for route in self.routes:
             match = route.pattern.match(path)
             if route.method == hit.method and match:
@@ -114,15 +120,29 @@ def make_handler(site: FixtureSite) -> type[BaseHTTPRequestHandler]:
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length) if length else b""
             reply = site.answer(Hit(self.command, self.path, body))
+            if reply.abort:
+                self.close_connection = True
+                self.connection.shutdown(socket.SHUT_RDWR)
+                return
             self.send_response(reply.status)
             self.send_header("Content-Type", reply.content_type)
-            self.send_header("Content-Length", str(len(reply.body)))
+            self.send_header("Content-Length", str(len(reply.body) + reply.missing_bytes))
             for name, value in reply.headers.items():
                 self.send_header(name, value)
             self.end_headers()
             self.wfile.write(reply.body)
+            if reply.missing_bytes:
+                self.wfile.flush()
+                self.close_connection = True
+                self.connection.shutdown(socket.SHUT_RDWR)
 
-        do_GET = do_POST = _serve
+        def _serve_quietly(self) -> None:
+            try:
+                self._serve()
+            except (BrokenPipeError, ConnectionResetError):
+                pass  # the client gave up (a timeout under test): nothing to answer
+
+        do_GET = do_POST = _serve_quietly
 
         def log_message(self, format: str, *args: object) -> None:
             pass
@@ -130,10 +150,18 @@ def make_handler(site: FixtureSite) -> type[BaseHTTPRequestHandler]:
     return RequestHandler
 
 
+class QuietServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address) -> None:
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)  # clients hanging up are expected
+
+
 class FixtureServer:
     def __init__(self, site: FixtureSite, port: int = 0) -> None:
         self.site = site
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", port), make_handler(site))
+        self.httpd = QuietServer(("127.0.0.1", port), make_handler(site))
         self.httpd.daemon_threads = True
         site.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)

@@ -1,0 +1,158 @@
+"""Downloader middlewares for what third-party servers really send.
+
+- RetryAfterMiddleware: Scrapy's retries, waiting as long as a 429/503 answer's
+  ``Retry-After`` asks (capped), instead of retrying at once.
+- ArticleRedirectMiddleware: an article page that redirects to another site is
+  not followed (a moved or hijacked link is not the article).
+- CharsetRepairMiddleware: a page whose declared charset does not decode its
+  bytes is decoded with the charset that does (GBK pages declared UTF-8 ...).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import codecs
+import logging
+import time
+from email.utils import parsedate_to_datetime
+from typing import TYPE_CHECKING
+from urllib.parse import urljoin, urlsplit
+
+from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.exceptions import IgnoreRequest
+from scrapy.http import TextResponse
+from w3lib.encoding import html_body_declared_encoding, http_content_type_encoding
+
+from newsbot.middlewares import ARTICLE_META
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+    from scrapy.http import Request, Response
+    from scrapy.settings import BaseSettings
+
+logger = logging.getLogger(__name__)
+
+
+def retry_after_seconds(value: str | None, now: float | None = None) -> float | None:
+    """Seconds a ``Retry-After`` header asks for (a number or an HTTP date)."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        moment = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    return max(0.0, moment.timestamp() - (now if now is not None else time.time()))
+
+
+class RetryAfterMiddleware(RetryMiddleware):
+    """Replaces Scrapy's RetryMiddleware (same settings) and honours Retry-After,
+    up to NEWSBOT_RETRY_AFTER_MAX seconds."""
+
+    def __init__(self, settings: BaseSettings) -> None:
+        super().__init__(settings)
+        self.max_wait = settings.getfloat("NEWSBOT_RETRY_AFTER_MAX")
+
+    async def process_response(self, request: Request, response: Response) -> Request | Response:
+        wait = retry_after_seconds(response.headers.get("Retry-After", b"").decode("latin-1"))
+        if response.status in (429, 503) and wait and not request.meta.get("dont_retry"):
+            wait = min(wait, self.max_wait)
+            self.crawler.stats.inc_value("newsbot/retry_after/waits")
+            logger.info("%s answered %d: waiting %.1fs (Retry-After)", request.url,
+                        response.status, wait)  # fmt: skip
+            await asyncio.sleep(wait)
+        return super().process_response(request, response)
+
+
+def site_of(url: str) -> str:
+    """The registered-looking part of a host (``news.qq.com`` → ``qq.com``)."""
+    host = (urlsplit(url).hostname or "").lower()
+    parts = host.split(".")
+    # Two-level public suffixes common for the sources (com.cn, co.uk ...).
+    if len(parts) > 2 and parts[-2] in {"com", "net", "org", "gov", "edu", "co", "ac"}:
+        return ".".join(parts[-3:])
+    return ".".join(parts[-2:])
+
+
+class ArticleRedirectMiddleware:
+    """Stops redirect loops (which Scrapy's duplicate filter would drop silently) and
+    article redirects to another site. Runs before Scrapy's RedirectMiddleware in the
+    response chain."""
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ArticleRedirectMiddleware:
+        return cls()
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        location = response.headers.get("Location", b"").decode("latin-1")
+        if response.status not in (301, 302, 303, 307, 308) or not location:
+            return response
+        target = urljoin(request.url, location)
+        if target == request.url or target in request.meta.get("redirect_urls", ()):
+            raise IgnoreRequest(f"redirect loop back to {target}")
+        if request.meta.get(ARTICLE_META) and site_of(target) != site_of(request.url):
+            raise IgnoreRequest(f"article redirected to another site: {target}")
+        return response
+
+
+class CharsetRepairMiddleware:
+    """Decodes a text response with a charset that fits its bytes when the one
+    Scrapy picked (header, then meta tag) does not.
+
+    Bytes that are valid UTF-8 and not plain ASCII are UTF-8: real GBK text is
+    practically never valid UTF-8, while UTF-8 bytes often decode as GBK without
+    error, into mojibake. Otherwise the first of header, meta tag and GB18030 that
+    decodes the bytes wins.
+    """
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.stats = crawler.stats
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> CharsetRepairMiddleware:
+        return cls(crawler)
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        if not isinstance(response, TextResponse) or not response.body:
+            return response
+        body = response.body
+        if body.startswith(codecs.BOM_UTF8):
+            return response  # Scrapy honours a BOM over every declaration
+        used = response.encoding
+        utf8 = _decodes(body, "utf-8")
+        if _decodes(body, used) and (not utf8 or body.isascii() or _is_utf8(used)):
+            return response
+        if utf8:
+            return self._repaired(response, used, "utf-8")
+        header = http_content_type_encoding(
+            response.headers.get("Content-Type", b"").decode("latin-1")
+        )
+        declared = html_body_declared_encoding(body[:4096])
+        for candidate in (header, declared, "gb18030"):
+            if candidate and candidate != used and _decodes(body, candidate):
+                return self._repaired(response, used, candidate)
+        return response
+
+    def _repaired(self, response: TextResponse, used: str, encoding: str) -> TextResponse:
+        self.stats.inc_value("newsbot/repaired/charset")
+        logger.info("%s: bytes are not %s; decoding as %s", response.url, used, encoding)
+        return response.replace(encoding=encoding)
+
+
+def _is_utf8(encoding: str) -> bool:
+    try:
+        return codecs.lookup(encoding).name == "utf-8"
+    except LookupError:
+        return False
+
+
+def _decodes(body: bytes, encoding: str | None) -> bool:
+    if not encoding:
+        return False
+    try:
+        body.decode(encoding)
+    except (UnicodeDecodeError, LookupError):
+        return False
+    return True
