@@ -9,16 +9,21 @@ SUMMARY_ZH_CHARS = 50
 SUMMARY_WORDS = 50
 
 
+def inert(text: str) -> str:
+    """Text that Markdown shows as it is: never raw HTML (``<``), never a link (``[``)."""
+    return text.replace("<", "&lt;").replace("[", "\\[").replace("]", "\\]")
+
+
 class SafeConverter(MarkdownConverter):
     """markdownify's defaults (the site's existing files), except that text can never
-    become raw HTML: a ``<`` in the text (``&lt;script&gt;`` in the page) is written
-    as ``&lt;``, which Markdown shows as a character, even with raw HTML allowed."""
+    become markup: ``&lt;script&gt;`` or ``[x](javascript:...)`` in a page's text stay
+    text in Markdown, even with Hugo's raw HTML allowed."""
 
     def escape(self, text: str, parent_tags: set[str]) -> str:
         text = super().escape(text, parent_tags)
-        if "<" in text and "pre" not in parent_tags and "code" not in parent_tags:
-            text = text.replace("<", "&lt;")
-        return text
+        if "pre" in parent_tags or "code" in parent_tags:
+            return text  # code is shown literally by Markdown itself
+        return inert(text)
 
 
 _CONVERTER = SafeConverter()
@@ -34,7 +39,12 @@ def summarize(text: str, lang: str) -> str:
 
     Chinese (``zh*``): the whole text under 80 characters, else the first 50 and
     ``...``. Other languages: the whole text under 50 words, else the first 50 words.
+    Hugo renders a front matter summary as Markdown, so it is made inert.
     """
+    return inert(_cut(text, lang))
+
+
+def _cut(text: str, lang: str) -> str:
     text = " ".join(text.split())
     if lang.lower().startswith("zh"):
         if len(text) < SUMMARY_ZH_WHOLE_BELOW:

@@ -26,6 +26,8 @@ if TYPE_CHECKING:
     from scrapy.statscollectors import StatsCollector
 
 
+REPLACEMENT_CHAR = "\ufffd"
+
 # Drops that say nothing about the article: it is tried again next run.
 TRANSIENT_DROPS = frozenset({"write_failed"})
 
@@ -84,6 +86,7 @@ class NormalisePipeline(_Step):
             self.zone = ZoneInfo(name)
         except (ZoneInfoNotFoundError, ValueError) as exc:
             raise ValueError(f"NEWSBOT_TIMEZONE {name!r} is not a known time zone") from exc
+        self.min_body_chars = self.settings.getint("NEWSBOT_MIN_BODY_CHARS")
 
     def process_item(self, item: Article) -> Article:
         item.id = item.id.strip()
@@ -101,6 +104,11 @@ class NormalisePipeline(_Step):
             item.body_html, item.images, text = cleaned.html, cleaned.images, cleaned.text
         else:
             text = " ".join(item.body.split())
+        if len(text) < self.min_body_chars:
+            raise self.drop(item, "too_short", f"{len(text)} characters: not an article")
+        if REPLACEMENT_CHAR in item.title + text:
+            # Bytes that did not decode: never publish mojibake.
+            raise self.drop(item, "mojibake", "undecodable bytes in title or body")
         item.summary = summarize(text, item.lang)
         return item
 

@@ -85,6 +85,8 @@ def run_crawlers(process: CrawlerProcessBase, crawlers: list[Crawler]) -> int:
         return EXIT_FAILED
     if any(c.stats.get_value("newsbot/errors/bad_argument") for c in crawlers):
         return EXIT_BAD_ARGUMENT
+    if any(c.stats.get_value("newsbot/errors/write") for c in crawlers):
+        return EXIT_FAILED  # files that should exist do not (disk full, read-only ...)
     return status
 
 

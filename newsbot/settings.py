@@ -90,6 +90,8 @@ NEWSBOT_STORE = "newsbot.store.SQLiteStore"
 NEWSBOT_LOCK_WAIT = 0
 # Commit the files a run wrote in the git repository that holds NEWSBOT_EXPORT_DIR.
 NEWSBOT_GIT_COMMIT = False
+# Bodies with fewer characters of text are not articles (galleries, video pages, walls).
+NEWSBOT_MIN_BODY_CHARS = 20
 # Zone that dates with an explicit offset are converted to (the sources' local time).
 NEWSBOT_TIMEZONE = "Asia/Shanghai"
 

@@ -30,6 +30,10 @@ def article(**kw) -> Article:
     return Article(**values)
 
 
+# Bodies shorter than this are not articles; the tests' own bodies are short.
+SHORT_OK = {"NEWSBOT_MIN_BODY_CHARS": 1}
+
+
 @pytest.mark.parametrize("field", ["id", "url", "title", "date"])
 def test_validate_drops_missing_required_fields(field):
     crawler = make_crawler()
@@ -53,7 +57,7 @@ def test_validate_accepts_a_feed_dict():
 
 
 def test_normalise_cleans_body_dates_whitespace_and_summarises():
-    item = NormalisePipeline.from_crawler(make_crawler()).process_item(article())
+    item = NormalisePipeline.from_crawler(make_crawler(**SHORT_OK)).process_item(article())
     assert item.title == "标题"
     assert item.date == "2026-11-20 17:00:00"
     assert item.body_html == (
@@ -64,7 +68,7 @@ def test_normalise_cleans_body_dates_whitespace_and_summarises():
 
 
 def test_normalise_drops_bad_dates_and_empty_bodies():
-    crawler = make_crawler()
+    crawler = make_crawler(**SHORT_OK)
     step = NormalisePipeline.from_crawler(crawler)
     with pytest.raises(ArticleDropped):
         step.process_item(article(date="not a date"))
@@ -86,7 +90,7 @@ def test_convert_keeps_given_markdown_and_makes_missing_one():
 
 
 def test_export_counts_written_and_skipped(tmp_path):
-    crawler = make_crawler(NEWSBOT_EXPORT_DIR=str(tmp_path))
+    crawler = make_crawler(NEWSBOT_EXPORT_DIR=str(tmp_path), **SHORT_OK)
     steps = [
         cls.from_crawler(crawler)
         for cls in (ValidatePipeline, NormalisePipeline, ConvertPipeline, ExportPipeline)
@@ -109,7 +113,7 @@ def test_export_refuses_a_template_leaving_the_folder(tmp_path):
 def test_unwritable_folder_drops_with_one_error(tmp_path, caplog):
     # A file where a folder should be: fails for root too, unlike permissions.
     (tmp_path / "zh-CN").write_text("not a folder")
-    crawler = make_crawler(NEWSBOT_EXPORT_DIR=str(tmp_path))
+    crawler = make_crawler(NEWSBOT_EXPORT_DIR=str(tmp_path), **SHORT_OK)
     item = ConvertPipeline.from_crawler(crawler).process_item(
         NormalisePipeline.from_crawler(crawler).process_item(article())
     )
@@ -117,3 +121,14 @@ def test_unwritable_folder_drops_with_one_error(tmp_path, caplog):
         ExportPipeline.from_crawler(crawler).process_item(item)
     assert crawler.stats.get_value("newsbot/errors/write") == 1
     assert "Could not write https://new.qq.com/rain/a/20261120A05XK300" in caplog.text
+
+
+def test_normalise_drops_non_articles_and_mojibake():
+    crawler = make_crawler()
+    step = NormalisePipeline.from_crawler(crawler)
+    with pytest.raises(ArticleDropped, match="too_short"):
+        step.process_item(article(body_html="<p>视频</p><p><img src='https://i/1.jpg'></p>"))
+    with pytest.raises(ArticleDropped, match="mojibake"):
+        step.process_item(article(body_html="<p>" + "正文\ufffd" * 20 + "</p>"))
+    assert crawler.stats.get_value("newsbot/dropped/too_short") == 1
+    assert crawler.stats.get_value("newsbot/dropped/mojibake") == 1

@@ -62,7 +62,7 @@ def test_bad_lines_are_reported_and_the_rest_rendered(tmp_path):
         "lang": "en",
         "title": "T",
         "date": "2025-01-01 08:00:00",
-        "body_html": "<p>Hello</p>",
+        "body_html": "<p>Hello, this is a rendered test article.</p>",
     }
     feed.write_text("{broken\n" + json.dumps(good) + "\n[1]\n", encoding="utf-8")
     out = tmp_path / "out"
@@ -72,7 +72,7 @@ def test_bad_lines_are_reported_and_the_rest_rendered(tmp_path):
     assert (
         (out / "en/news/demo/a1.en.md")
         .read_text(encoding="utf-8")
-        .endswith("Hello\n\n[demo](https://example.com/a1)\n")
+        .endswith("Hello, this is a rendered test article.\n\n[demo](https://example.com/a1)\n")
     )
 
 
