@@ -14,8 +14,10 @@ TEXT = "人民网北京4月24日电 今天，国务院新闻办公室举行新�
 
 
 def page(declared_meta: str) -> str:
-    return (f'<html><head><meta http-equiv="Content-Type" content="text/html; '
-            f'charset={declared_meta}"><title>新闻</title></head><body><p>{TEXT}</p></body></html>')  # fmt: skip
+    return (
+        f'<html><head><meta http-equiv="Content-Type" content="text/html; '
+        f'charset={declared_meta}"><title>新闻</title></head><body><p>{TEXT}</p></body></html>'
+    )
 
 
 def run(body: bytes, header: str | None) -> HtmlResponse:

@@ -30,17 +30,22 @@ HOSTILE = {
     "object_embed": '<object data="x.swf"></object><embed src="x.swf">',
     "form": '<form action="https://evil.example/"><input name=q><button>Go</button></form>',
     "svg": "<svg><script>alert(1)</script><a xlink:href=\"javascript:alert(1)\">x</a></svg>",
-    "math": '<math><maction actiontype="statusline" xlink:href="javascript:alert(1)">x</maction></math>',
-    "event_handlers": '<p onclick="alert(1)" onmouseover=alert(1)>hover</p><img src=x onerror=alert(1)>',
+    "math": '<math><maction actiontype="statusline" xlink:href="javascript:alert(1)">x'
+            "</maction></math>",
+    "event_handlers": '<p onclick="alert(1)" onmouseover=alert(1)>hover</p>'
+                      "<img src=x onerror=alert(1)>",
     "javascript_link": '<a href="javascript:alert(1)">js</a><a href=" JaVaScRiPt:alert(1)">js2</a>',
     "vbscript_link": '<a href="vbscript:msgbox(1)">vb</a>',
     "data_urls": '<a href="data:text/html,<script>alert(1)</script>">d</a>'
                  '<img src="data:image/svg+xml,<svg onload=alert(1)>">',
-    "entity_tricks": '<a href="jav&#x09;ascript:alert(1)">t</a><a href="&#106;avascript:alert(1)">e</a>',
-    "escaped_html_text": "<p>&lt;script&gt;alert(1)&lt;/script&gt; and &lt;img src=x onerror=alert(1)&gt;</p>",
+    "entity_tricks": '<a href="jav&#x09;ascript:alert(1)">t</a>'
+                     '<a href="&#106;avascript:alert(1)">e</a>',
+    "escaped_html_text": "<p>&lt;script&gt;alert(1)&lt;/script&gt; and "
+                         "&lt;img src=x onerror=alert(1)&gt;</p>",
     "markdown_autolink": "<p>&lt;javascript:alert(1)&gt; and [x](javascript:alert(1))</p>",
     "front_matter_breaker": "<p>---</p><p>title: pwned</p><p>---</p>",
-    "title_quotes": '<img src="https://img.example/a.png" title="a&quot; onerror=&quot;alert(1)" alt="q&quot;x">',
+    "title_quotes": '<img src="https://img.example/a.png" '
+                    'title="a&quot; onerror=&quot;alert(1)" alt="q&quot;x">',
     "meta_refresh": '<meta http-equiv="refresh" content="0;url=javascript:alert(1)">',
     "base_link": '<base href="javascript:alert(1)//"><link rel=stylesheet href="javascript:x">',
 }  # fmt: skip
@@ -89,7 +94,7 @@ def hostile_articles() -> list[Article]:
             title=f"Case {case}",
             date="2026-11-20 10:00:00",
             body_html=TEXT + body,
-        )  # fmt: skip
+        )
         for case, body in HOSTILE.items()
     ]
     items.append(
@@ -102,7 +107,7 @@ def hostile_articles() -> list[Article]:
             author="<img src=x onerror=alert(1)>",
             date="2026-11-20 10:00:00",
             body_html=TEXT,
-        )  # fmt: skip
+        )
     )
     return items
 
