@@ -91,6 +91,15 @@ def clean_body(html: str, base_url: str) -> CleanBody:
     return CleanBody(html=out.strip(), images=images, text=plain_text(out))
 
 
+_ASCII_SPACE_RE = re.compile(r"[ \t\r\n\f\v]+")
+
+
+def one_line(text: str) -> str:
+    """Runs of ASCII whitespace as one space, stripped; NBSP and U+3000 (deliberate
+    typography in Chinese titles) are kept."""
+    return _ASCII_SPACE_RE.sub(" ", text or "").strip(" ")
+
+
 def plain_text(html: str) -> str:
     """Visible text of an HTML fragment on one line: blocks separated, entities decoded."""
     text = _COMMENT_RE.sub("", html or "")

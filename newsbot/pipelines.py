@@ -15,7 +15,7 @@ from scrapy.exceptions import DropItem
 from newsbot.dates import DateError, normalize_date
 from newsbot.exporter import MarkdownExporter, WriteResult, remove_stale_temp_files
 from newsbot.extensions.state import ExportState
-from newsbot.html import IMAGE_SCHEMES, clean_body, safe_url
+from newsbot.html import IMAGE_SCHEMES, clean_body, one_line, safe_url
 from newsbot.items import REQUIRED_FIELDS, Article
 from newsbot.markdown import summarize, to_markdown
 from newsbot.store import EXPORTED, REJECTED, Record
@@ -90,8 +90,8 @@ class NormalisePipeline(_Step):
 
     def process_item(self, item: Article) -> Article:
         item.id = item.id.strip()
-        item.title = " ".join(item.title.split())
-        item.author = " ".join((item.author or "").split())
+        item.title = one_line(item.title)
+        item.author = one_line(item.author)
         try:
             item.date = normalize_date(item.date, self.zone)
         except DateError as exc:

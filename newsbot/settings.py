@@ -103,4 +103,49 @@ NEWSBOT_QQ_LIST_API = "https://i.news.qq.com/web_feed/getPCList"
 NEWSBOT_QQ_CHANNELS = ["news_news_top", "news_news_tech", "news_news_finance"]
 NEWSBOT_QQ_ITEM_COUNT = 20
 
+# Sina roll API and the channels (lid) crawled when -a lids is not given:
+# 2509 全部; 2510 国内, 2511 国际, 2515 科技, 2516 财经, 2518 美股 ...
+NEWSBOT_SINA_LIST_API = (
+    "https://feed.mix.sina.com.cn/api/roll/get?pageid={pageid}&lid={lid}&k=&num={num}&page={page}"
+)
+NEWSBOT_SINA_PAGEID = "153"
+NEWSBOT_SINA_LIDS = ["2509"]
+NEWSBOT_SINA_ITEM_COUNT = 20
+
+# NetEase news lists (JSONP, pages _02 ... _10) crawled when -a feeds is not given:
+# cm_yaowen20200213 要闻; cm_guonei, cm_guoji, cm_war ...
+NEWSBOT_NETEASE_LIST_URL = "https://news.163.com/special/{feed}{suffix}/?callback=data_callback"
+NEWSBOT_NETEASE_FEEDS = ["cm_yaowen20200213"]
+
+# The Paper channel feed and channels crawled when -a channels is not given (时事, 财经, 科技).
+NEWSBOT_THEPAPER_LIST_API = "https://api.thepaper.cn/contentapi/nodeCont/getByChannelId"
+NEWSBOT_THEPAPER_CHANNELS = ["25950", "25951", "119908"]
+NEWSBOT_THEPAPER_PAGE_SIZE = 20
+
+# ifeng list pages (or bare columns like 3-35197-) crawled when -a lists is not given,
+# and the JSONP continuation used for pages after the first.
+NEWSBOT_IFENG_LISTS = ["https://news.ifeng.com/shanklist/3-35197-/"]
+NEWSBOT_IFENG_MORE_API = (
+    "https://shankapi.ifeng.com/shanklist/_/getColumnInfo/_/default/{last_id}/{last_time}/"
+    "{count}/{column}/getColumnInfoCallback?callback=getColumnInfoCallback"
+)
+NEWSBOT_IFENG_PAGE_SIZE = 20
+
+# People's Daily Online channel list pages crawled when -a lists is not given:
+# www 要闻 (59476), politics 高层动态 (1024), world 滚动 (157278).
+NEWSBOT_PEOPLE_LIST_PAGES = [
+    "http://www.people.com.cn/GB/59476/index.html",
+    "http://politics.people.com.cn/GB/1024/index.html",
+    "http://world.people.com.cn/GB/157278/index.html",
+]
+
+# Xinhua channel list data (ds_<id>.json) read when -a lists is not given
+# (时政, 国际, 科技), and rows per page (-a pages reads pages x this many).
+NEWSBOT_XINHUA_DS_FILES = [
+    "https://www.news.cn/politics/ds_a6d618872de143bdafa2556915a7ae12.json",
+    "https://www.news.cn/world/ds_8d5294ed513c4779af6242a3623aa27b.json",
+    "https://www.news.cn/tech/ds_fd79514d92f34849bc8baef7ce3d5aae.json",
+]
+NEWSBOT_XINHUA_PAGE_SIZE = 20
+
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"

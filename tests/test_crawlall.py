@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 from newsbot.commands.report import stale_sources, table
 from tests.conftest import run_scrapy
@@ -10,8 +11,10 @@ from tests.support.sites.qq import QQ_LIST_PATH, qq_busy_reply
 from tests.test_e2e_qq import WRITTEN, written_ids
 
 
-def test_crawlall_runs_every_source_and_records_the_run(scrapy_cmd, tmp_path):
-    result = scrapy_cmd("crawlall", NEWSBOT_QQ_CHANNELS="news_news_tech,news_news_finance")
+def test_crawlall_runs_the_sources_and_records_the_run(scrapy_cmd, tmp_path):
+    result = scrapy_cmd(
+        "crawlall", "--sources", "qq", NEWSBOT_QQ_CHANNELS="news_news_tech,news_news_finance"
+    )
     # The fixture site has a 404 article: one error, so the run counts as failed.
     assert result.returncode == 1
     assert "newsbot: source qq FAILED: 1 errors (http_404=1)" in result.log
@@ -76,3 +79,26 @@ def test_stale_sources_needs_enough_history():
     assert stale_sources(history, 2) == []
     assert stale_sources(history, 1) == ["a", "b"]
     assert "source" in table(history)
+
+
+def test_crawlall_writes_files_for_every_source(scrapy_cmd):
+    from collections import Counter
+
+    import frontmatter
+    from scrapy.spiderloader import get_spider_loader
+    from scrapy.utils.project import get_project_settings
+
+    from newsbot.sources import all_sources
+
+    settings = get_project_settings()
+    sources = all_sources(get_spider_loader(settings), settings)
+    result = scrapy_cmd("crawlall")
+    written = Counter(p.relative_to(result.export_dir).parts[2] for p in result.files())
+    assert set(written) == set(sources), result.log
+    for path in result.files():
+        post = frontmatter.load(path)
+        source = path.relative_to(result.export_dir).parts[2]
+        assert post["categories"] == [source] and post["title"] and post.content
+    # The fixture sites list some pages they do not serve (404s): nothing else fails.
+    failures = [line for line in result.log.splitlines() if "FAILED:" in line]
+    assert failures and all(re.search(r"errors \(http_404=\d+\)$", f) for f in failures), failures

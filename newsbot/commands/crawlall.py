@@ -1,5 +1,7 @@
 """``scrapy crawlall``: every source (or ``--sources a,b``) in one process, for cron.
 
+Sources are the spiders and each entry of the sources file (run by the feed spider).
+
 Exits 1 when a source failed (errors, or nothing discovered: the usual sign of a
 changed site) and prints why; 75 when another run holds the export folder.
 """
@@ -11,7 +13,9 @@ from typing import TYPE_CHECKING
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
+from newsbot.feeds import SourceConfigError
 from newsbot.runs import EXIT_FAILED, EXIT_LOCKED, run_crawlers, source_failures
+from newsbot.sources import all_sources
 from newsbot.spiders.base import split_list
 
 if TYPE_CHECKING:
@@ -52,15 +56,21 @@ class Command(ScrapyCommand):
         if args:
             raise UsageError("crawlall takes no arguments; use --sources")
         assert self.crawler_process
-        available = self.crawler_process.spider_loader.list()
-        names = split_list(opts.sources) or available
+        try:
+            available = all_sources(self.crawler_process.spider_loader, self.settings)
+        except SourceConfigError as exc:
+            raise UsageError(str(exc)) from None
+        names = split_list(opts.sources) or list(available)
         unknown = sorted(set(names) - set(available))
         if unknown:
-            raise UsageError(f"unknown sources: {', '.join(unknown)} (available: {available})")
+            raise UsageError(
+                f"unknown sources: {', '.join(unknown)} (available: {', '.join(available)})"
+            )
         crawlers: list[Crawler] = []
         for name in names:
-            crawler = self.crawler_process.create_crawler(name)
-            self.crawler_process.crawl(crawler)
+            info = available[name]
+            crawler = self.crawler_process.create_crawler(info.spider)
+            self.crawler_process.crawl(crawler, **info.spider_kwargs)
             crawlers.append(crawler)
         status = run_crawlers(self.crawler_process, crawlers)
         failures = source_failures(crawlers) if status != EXIT_LOCKED else {}

@@ -22,6 +22,8 @@ class QQSpider(NewsSpider):
     source = qq.SOURCE
     lang = qq.LANG
     allowed_domains = ["qq.com"]
+    site_url = SITE
+    discovery = "channel feed API i.news.qq.com/web_feed/getPCList (POST JSON)"
 
     def parse_arguments(
         self, channels: str | None = None, pages: str | int = 1, url: str | None = None, **_: Any

@@ -1,0 +1,297 @@
+"""ifeng (凤凰网, *.ifeng.com): the list pages' newsstream and the article page's ``allData``.
+
+Pure functions of an HTML or JSONP string: no Scrapy, no network.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+from lxml import etree
+from parsel import Selector
+
+from newsbot.dates import BEIJING
+from newsbot.html import parse_fragment
+from newsbot.items import Article
+from newsbot.parsers.common import embedded_json, first, meta_content
+
+SOURCE = "ifeng"
+LANG = "zh-CN"
+ARTICLE_URL = "https://news.ifeng.com/c/{id}"  # when the page names no canonical URL
+ALL_DATA = "var allData"
+NEWSSTREAM = '"newsstream":'
+CANONICAL = "link[rel=canonical]::attr(href)"
+PUBLISHED = "time[itemprop=datePublished]::attr(datetime)"
+LAZY_IMAGE = "data-lazyload"  # older pages: real URL here, a placeholder in src
+
+_TITLE_SUFFIX_RE = re.compile(r"(?:_[^_]{1,20})?_凤凰网$")
+_ID_RE = re.compile(r"[0-9A-Za-z]{10,12}")  # base62, 11 characters today
+_URL_RE = re.compile(rf"^(?:https?:)?//([a-z0-9-]+\.ifeng\.com)/c/({_ID_RE.pattern})(?:[/?#]|$)")
+_COLUMN_RE = re.compile(r"/shanklist/(?:\d+-)?(\d+-\d+-(?:\d+-)*)/?$")
+_JSONP_RE = re.compile(r"^\s*[\w$.]+\s*\(")
+# d.ifengimg.com/<w121_h75_q90 ...>/<host/path>: a resizing proxy in front of the original.
+_PROXY_RE = re.compile(r"^(?:https?:)?//d\.ifengimg\.com/([^/]+)/([a-z0-9-]+\.ifengimg\.com/.+)$")
+_LIST_OK_CODES = (None, 0, "0", 200)
+
+
+@dataclass
+class ListEntry:
+    """What a newsstream item tells about one article (also the page parser's fallback)."""
+
+    id: str
+    url: str = ""
+    title: str = ""
+    publish_time: str = ""
+    thumbnail: str = ""
+    author: str = ""
+
+    def to_dict(self) -> dict[str, str]:
+        return asdict(self)
+
+
+@dataclass
+class ListPage:
+    entries: list[ListEntry] = field(default_factory=list)
+    skipped: Counter[str] = field(default_factory=Counter)
+    last_id: str = ""  # the last item's "id" and newsTime (epoch ms): where the next page starts
+    last_time: int = 0
+    is_end: bool = False
+
+
+class ListAPIError(ValueError):
+    """A list answer with no usable newsstream (an error code, a changed or blocked page)."""
+
+
+def canonical_url(url: str) -> str | None:
+    """``https://<host>.ifeng.com/c/<id>`` for any form of an article URL, else None."""
+    match = _URL_RE.match(url.strip())
+    return f"https://{match.group(1)}/c/{match.group(2)}" if match else None
+
+
+def article_id_from_url(url: str) -> str | None:
+    match = _URL_RE.match(url.strip())
+    return match.group(2) if match else None
+
+
+def column_id(list_url: str) -> str | None:
+    """The column of a shanklist page (``…/shanklist/3-35197-/`` → ``3-35197-``)."""
+    match = _COLUMN_RE.search(urlsplit(list_url).path)
+    return match.group(1) if match else None
+
+
+def unproxy_image(url: str) -> str:
+    """The original image behind a ``d.ifengimg.com`` resize URL (``…_webp`` adds ``.webp``)."""
+    match = _PROXY_RE.match(url.strip())
+    if not match:
+        return url
+    params, target = match.groups()
+    if "webp" in params and target.endswith(".webp"):
+        target = target.removesuffix(".webp")
+    return f"https://{target}"
+
+
+def parse_list(text: str) -> ListPage:
+    """Articles of a list page (HTML with ``"newsstream":[…]``) or of a getColumnInfo JSONP."""
+    stream, is_end = _newsstream(text)
+    page = ListPage(is_end=is_end)
+    for raw in stream:
+        if not isinstance(raw, dict):
+            page.skipped["bad_id"] += 1
+            continue
+        url = canonical_url(str(raw.get("url") or ""))
+        kind = str(raw.get("type") or "article")
+        if kind == "video" or (url and urlsplit(url).netloc == "v.ifeng.com"):
+            page.skipped["video"] += 1
+        elif kind != "article":
+            page.skipped["not_article"] += 1
+        elif not url:
+            page.skipped["bad_id"] += 1
+        else:
+            page.entries.append(_entry(url, raw))
+    if stream and isinstance(stream[-1], dict):
+        page.last_id = str(stream[-1].get("id") or "")
+        page.last_time = _epoch_ms(str(stream[-1].get("newsTime") or ""))
+    return page
+
+
+def _newsstream(text: str) -> tuple[list[Any], bool]:
+    jsonp = _JSONP_RE.match(text)
+    if jsonp:
+        payload = embedded_json(text, jsonp.group(0))
+        if not isinstance(payload, dict):
+            raise ListAPIError("JSONP answer holds no JSON object")
+        if payload.get("code") not in _LIST_OK_CODES:
+            raise ListAPIError(f"code={payload.get('code')!r} message={payload.get('message')!r}")
+        data = payload.get("data") if isinstance(payload.get("data"), dict) else {}
+        stream, is_end = data.get("newsstream"), bool(data.get("isEnd"))
+    else:
+        stream, is_end = embedded_json(text, NEWSSTREAM), False
+    if not isinstance(stream, list):
+        raise ListAPIError("no newsstream in the answer")
+    return stream, is_end
+
+
+def _entry(url: str, raw: dict[str, Any]) -> ListEntry:
+    thumbnails = raw.get("thumbnails")
+    images = thumbnails.get("image") if isinstance(thumbnails, dict) else None
+    image = images[0] if isinstance(images, list) and images and isinstance(images[0], dict) else {}
+    thumbnail = _text(image.get("url"))
+    return ListEntry(
+        id=article_id_from_url(url) or "",
+        url=url,
+        title=_text(raw.get("title")),
+        publish_time=_text(raw.get("newsTime")),
+        thumbnail=unproxy_image(urljoin("https:", thumbnail)) if thumbnail else "",
+        author=_text(raw.get("source")),
+    )
+
+
+class ArticlePage:
+    """An article page: each field from ``allData.docData``, else the head metas, else the entry."""
+
+    def __init__(self, html: str, url: str, entry: ListEntry | None = None) -> None:
+        self.selector = Selector(text=html)
+        all_data = embedded_json(html, ALL_DATA)
+        doc = all_data.get("docData") if isinstance(all_data, dict) else None
+        self.doc: dict[str, Any] = doc if isinstance(doc, dict) else {}
+        self.url = url
+        self.entry = entry or ListEntry(id="")
+
+    def article_id(self) -> str:
+        base62 = _text(self.doc.get("base62Id"))
+        return (
+            first(
+                [
+                    base62 if _ID_RE.fullmatch(base62) else "",
+                    article_id_from_url(self.url),
+                    self.entry.id,
+                ]
+            )
+            or ""
+        )
+
+    def canonical_url(self, article_id: str) -> str:
+        candidates = [
+            self.selector.css(CANONICAL).get(""),
+            meta_content(self.selector, "og:url"),
+            _text(self.doc.get("pcUrl")),
+            self.url,
+            self.entry.url,
+        ]
+        for candidate in candidates:
+            url = canonical_url(candidate)
+            if url and url.endswith(f"/c/{article_id}"):
+                return url
+        return ARTICLE_URL.format(id=article_id)
+
+    def title(self) -> str:
+        meta = meta_content(self.selector, "og:title") or self.selector.css("title::text").get("")
+        return (
+            first(
+                [
+                    _text(self.doc.get("title")),
+                    _TITLE_SUFFIX_RE.sub("", meta.strip()),
+                    self.entry.title,
+                ]
+            )
+            or ""
+        )
+
+    def date(self) -> str:
+        return (
+            first(
+                [
+                    _text(self.doc.get("newsTime")),
+                    meta_content(self.selector, "article:published_time"),
+                    self.selector.css(PUBLISHED).get("").strip(),
+                    self.entry.publish_time,
+                ]
+            )
+            or ""
+        )
+
+    def author(self) -> str:
+        """The media: ``source`` (a reprint's origin), else the 凤凰号 account, else the editor."""
+        account = self.doc.get("fhhAccountDetail") or {}
+        catename = _text(account.get("catename")) if isinstance(account, dict) else ""
+        return (
+            first(
+                [
+                    _text(self.doc.get("source")),
+                    catename,
+                    self.entry.author,
+                    _text(self.doc.get("editorName")),
+                ]
+            )
+            or ""
+        )
+
+    def thumbnail(self) -> str:
+        bd_img = _text(self.doc.get("bdImg"))
+        candidates = [
+            meta_content(self.selector, "og:image"),
+            self.entry.thumbnail,
+            urljoin("https:", bd_img) if bd_img else "",
+        ]
+        return unproxy_image(first(candidates) or "")
+
+    def body_html(self) -> str:
+        """The text parts of ``contentData.contentList`` joined, images fixed (lazy, proxied)."""
+        content = self.doc.get("contentData") or {}
+        parts = content.get("contentList") if isinstance(content, dict) else None
+        texts = [
+            part.get("data")
+            for part in parts or []
+            if isinstance(part, dict) and part.get("type") == "text"
+        ]
+        texts = [text for text in texts if isinstance(text, str)]
+        return _fix_images("".join(texts)) if texts else ""
+
+    def to_item(self) -> Article:
+        article_id = self.article_id()
+        return Article(
+            id=article_id,
+            url=self.canonical_url(article_id),
+            source=SOURCE,
+            lang=LANG,
+            title=self.title(),
+            date=self.date(),
+            author=self.author(),
+            thumbnail=self.thumbnail(),
+            body_html=self.body_html(),
+        )
+
+
+def parse_article(html: str, url: str, entry: ListEntry | None = None) -> Article:
+    """The article item of a page (body still uncleaned: the pipeline cleans it)."""
+    return ArticlePage(html, url, entry).to_item()
+
+
+def _fix_images(html: str) -> str:
+    """``data-lazyload`` becomes ``src`` (replacing the placeholder); proxied images unwrapped."""
+    root = parse_fragment(html)
+    for img in root.iter("img"):
+        lazy = img.attrib.pop(LAZY_IMAGE, None)
+        if lazy:
+            img.set("src", lazy)
+        if img.get("src"):
+            img.set("src", unproxy_image(img.get("src")))
+    inner = "".join(etree.tostring(child, encoding="unicode", method="html") for child in root)
+    return (root.text or "") + inner
+
+
+def _epoch_ms(news_time: str) -> int:
+    try:
+        moment = datetime.strptime(news_time, "%Y-%m-%d %H:%M:%S").replace(tzinfo=BEIJING)
+    except ValueError:
+        return 0
+    return int(moment.timestamp() * 1000)
+
+
+def _text(value: Any) -> str:
+    return value.strip() if isinstance(value, str) else ""

@@ -1,0 +1,314 @@
+"""NetEase News (www.163.com): the news.163.com JSONP lists (``cm_yaowen20200213`` ...)
+and the 2025 article page (``/<channel>/article/<DOCID>.html``, ``/dy/article/...``).
+
+Pure functions of a text or an HTML string: no Scrapy, no network.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+from parsel import Selector
+
+from newsbot.items import Article
+from newsbot.parsers.common import first, meta_content
+
+SOURCE = "netease"
+LANG = "zh-CN"
+# The 要闻 list of news.163.com; other feeds have the same form (cm_guonei, cm_guoji ...).
+# Page 1 is ``{feed}/``, page n is ``{feed}_0n/`` (``_10`` for the tenth).
+LIST_URL = "https://news.163.com/special/{feed}{suffix}/?callback=data_callback"
+ARTICLE_URL = "https://www.163.com/{channel}/article/{id}.html"
+
+_DOCID = r"[A-Z0-9]{16}"
+_URL_RE = re.compile(
+    rf"^(?:https?:)?//(?:www|m)\.163\.com/(\w+)/article/({_DOCID})(?:_\w+)?\.html(?:[?#]|$)"
+)
+_VIDEO_RE = re.compile(r"^(?:https?:)?//(?:v\.163\.com|(?:www|m)\.163\.com/v/)", re.I)
+_JSONP_RE = re.compile(r"^\s*[\w$.]+\s*\((.*)\)\s*;?\s*$", re.S)
+_LIST_TIME_RE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})\s+(\d{1,2}:\d{2}(?::\d{2})?)$")
+_INFO_DATE_RE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}\s+\d{1,2}:\d{2}(?::\d{2})?")
+_SOURCE_LINE_RE = re.compile(r"(?:本文)?来源\s*[:：]\s*(\S+)")
+
+# Article page selectors.
+TITLE_CSS = "h1.post_title"
+INFO_CSS = ".post_info"
+AUTHOR_CSS = ".post_author"
+BODY_CSS = ".post_body"
+# Inside the body but not the article: the zero-height box holding the site logo
+# (og:image bait), hidden ad slots.
+BODY_JUNK_XPATH = ".//div[contains(translate(@style, ' ', ''), 'height:0')]"
+# og:image of every article page: the site logo, not a cover.
+_GENERIC_IMAGE_RE = re.compile(r"^https?://static\.ws\.126\.net/", re.I)
+PROXY_HOST = "nimg.ws.126.net"
+
+
+@dataclass
+class ListEntry:
+    """What the list tells about one article (also the page parser's fallback)."""
+
+    id: str
+    url: str = ""
+    title: str = ""
+    publish_time: str = ""
+    update_time: str = ""
+    thumbnail: str = ""
+    author: str = ""
+
+    def to_dict(self) -> dict[str, str]:
+        return asdict(self)
+
+
+@dataclass
+class ListPage:
+    entries: list[ListEntry] = field(default_factory=list)
+    skipped: Counter[str] = field(default_factory=Counter)
+
+
+class ListAPIError(ValueError):
+    """A list answer that is not the JSONP array of articles (an error page, garbage ...)."""
+
+
+def canonical_url(url: str) -> str | None:
+    """``https://www.163.com/<channel>/article/<DOCID>.html`` of an article URL (www or m,
+    http or https, query tolerated), or None."""
+    match = _URL_RE.match(url.strip())
+    return ARTICLE_URL.format(channel=match.group(1), id=match.group(2)) if match else None
+
+
+def article_id_from_url(url: str) -> str | None:
+    """The 16-character DOCID of an article URL."""
+    match = _URL_RE.match(url.strip())
+    return match.group(2) if match else None
+
+
+def list_url(feed: str, page: int, template: str = LIST_URL) -> str:
+    """The JSONP URL of page ``page`` (from 1) of a feed."""
+    return template.format(feed=feed, suffix="" if page <= 1 else f"_{page:02d}")
+
+
+def unwrap_image(url: str) -> str:
+    """The original image of a ``nimg.ws.126.net/?url=<encoded>&thumbnail=...`` proxy URL
+    (other URLs unchanged, protocol-relative ones made https)."""
+    url = (url or "").strip()
+    if url.startswith("//"):
+        url = "https:" + url
+    parts = urlsplit(url)
+    if parts.netloc.lower() == PROXY_HOST:
+        original = parse_qs(parts.query).get("url", [""])[0].strip()
+        if original:
+            return unwrap_image(original)
+    return url
+
+
+def decode_list(body: bytes, encoding: str | None = None) -> str:
+    """The text of a list answer: the declared charset, else UTF-8, else GB18030 (the
+    news.163.com lists are GBK)."""
+    if encoding and encoding.lower().replace("-", "") in ("gbk", "gb2312", "cp936"):
+        encoding = "gb18030"  # the superset: a rare character must not fail the whole list
+    for candidate in (encoding, "utf-8"):
+        if candidate:
+            try:
+                return body.decode(candidate)
+            except (LookupError, UnicodeDecodeError):
+                continue
+    return body.decode("gb18030", errors="replace")
+
+
+def jsonp_payload(text: str) -> Any:
+    """The value inside ``data_callback(...)`` (any callback name, or bare JSON), read
+    tolerantly: the site's arrays end with ``},\\n]``, which strict JSON refuses."""
+    text = (text or "").strip().lstrip("\ufeff")
+    match = _JSONP_RE.match(text)
+    inner = match.group(1) if match else text
+    if not inner.strip().startswith(("[", "{")):
+        raise ListAPIError(f"answer is not JSONP but {text[:40]!r}")
+    try:
+        return json.loads(inner)
+    except ValueError:
+        pass
+    try:
+        return json.loads(_drop_trailing_commas(inner))
+    except ValueError as exc:
+        raise ListAPIError(f"answer is not valid JSON: {exc}") from None
+
+
+def parse_list(text: str) -> ListPage:
+    """Articles of a JSONP list answer, videos and other non-articles counted."""
+    payload = jsonp_payload(text)
+    if isinstance(payload, dict):  # a few lists wrap the array
+        payload = first([payload.get(k) for k in ("data", "list", "items")])
+    if not isinstance(payload, list):
+        raise ListAPIError(f"answer is not a list of articles but {type(payload).__name__}")
+    page = ListPage()
+    for raw in payload:
+        if not isinstance(raw, dict):
+            page.skipped["bad_id"] += 1
+            continue
+        url = _text(raw.get("docurl")) or _text(raw.get("tlink"))
+        canonical = canonical_url(url)
+        if _VIDEO_RE.match(url) or _text(raw.get("newstype")) == "video":
+            page.skipped["video"] += 1
+        elif canonical:
+            page.entries.append(_entry(canonical, raw))
+        elif not url:
+            page.skipped["bad_id"] += 1
+        else:
+            page.skipped["not_article"] += 1  # photo sets, specials, live pages
+    return page
+
+
+def _entry(url: str, raw: dict[str, Any]) -> ListEntry:
+    return ListEntry(
+        id=article_id_from_url(url) or "",
+        url=url,
+        title=_text(raw.get("title")),
+        publish_time=list_time(_text(raw.get("time"))),
+        thumbnail=unwrap_image(_text(raw.get("imgurl"))),
+        author=_text(raw.get("source")),
+    )
+
+
+def list_time(value: str) -> str:
+    """``10/16/2025 20:02:18`` (the lists' month-first form) as ``2025-10-16 20:02:18``."""
+    match = _LIST_TIME_RE.match(value.strip())
+    if not match:
+        return value.strip()
+    month, day, year, clock = match.groups()
+    return f"{year}-{int(month):02d}-{int(day):02d} {clock}"
+
+
+class ArticlePage:
+    """A www.163.com article page (2025 layout): one method per field, each falling back
+    to the list entry."""
+
+    def __init__(self, html: str, url: str, entry: ListEntry | None = None) -> None:
+        self.selector = Selector(text=html)
+        self.url = url
+        self.entry = entry or ListEntry(id="")
+
+    def canonical_url(self) -> str:
+        link = self.selector.xpath("//link[@rel='canonical']/@href").get("")
+        return (
+            first(
+                [
+                    canonical_url(self.entry.url),
+                    canonical_url(link),
+                    canonical_url(meta_content(self.selector, "og:url")),
+                    canonical_url(self.url),
+                ]
+            )
+            or self.url
+        )
+
+    def article_id(self) -> str:
+        return first([article_id_from_url(self.canonical_url()), self.entry.id]) or ""
+
+    def title(self) -> str:
+        dom = self.selector.css(TITLE_CSS).xpath("string()").get("").strip()
+        return first([dom, meta_content(self.selector, "og:title"), self.entry.title]) or ""
+
+    def info_text(self) -> str:
+        return " ".join(self.selector.css(INFO_CSS).xpath("string()").get("").split())
+
+    def date(self) -> str:
+        visible = _INFO_DATE_RE.search(self.info_text())
+        return (
+            first(
+                [
+                    self.selector.xpath("/html/@data-publishtime").get("").strip(),
+                    meta_content(self.selector, "article:published_time"),
+                    visible.group(0) if visible else "",
+                    self.entry.publish_time,
+                ]
+            )
+            or ""
+        )
+
+    def author(self) -> str:
+        """The source the article is credited to (``来源: …``), not the editor."""
+        info = self.selector.css(INFO_CSS)
+        link = info.xpath(".//a[not(contains(@class, 'post_jubao'))]").xpath("string()").get("")
+        in_info = _SOURCE_LINE_RE.search(self.info_text())
+        author_box = " ".join(self.selector.css(AUTHOR_CSS).xpath("string()").get("").split())
+        in_box = _SOURCE_LINE_RE.search(author_box)
+        wemedia = self.selector.css(".post_wemedia_name").xpath("string()").get("")
+        return (
+            first(
+                [
+                    link.strip(),
+                    in_info.group(1) if in_info else "",
+                    in_box.group(1) if in_box else "",
+                    wemedia.strip(),
+                    self.entry.author,
+                ]
+            )
+            or ""
+        )
+
+    def thumbnail(self) -> str:
+        image = unwrap_image(meta_content(self.selector, "og:image"))
+        if _GENERIC_IMAGE_RE.match(image):
+            image = ""
+        return first([image, self.entry.thumbnail]) or ""
+
+    def body_html(self) -> str:
+        """The body's HTML, uncleaned, with proxied images unwrapped and the hidden logo
+        box removed."""
+        for node in self.selector.css(BODY_CSS):
+            node.xpath(BODY_JUNK_XPATH).drop()
+            for img in node.css("img"):
+                for attr in ("src", "data-src"):
+                    if img.attrib.get(attr):
+                        img.root.set(attr, unwrap_image(img.attrib[attr]))
+            if node.xpath("string()").get("").strip() or node.css("img"):
+                return node.get()
+        return ""
+
+    def to_item(self) -> Article:
+        return Article(
+            id=self.article_id(),
+            url=self.canonical_url(),
+            source=SOURCE,
+            lang=LANG,
+            title=self.title(),
+            date=self.date(),
+            author=self.author(),
+            thumbnail=self.thumbnail(),
+            body_html=self.body_html(),
+            update_time=self.entry.update_time,
+        )
+
+
+def parse_article(html: str, url: str, entry: ListEntry | None = None) -> Article:
+    """The article item of a page (body still uncleaned: the pipeline cleans it)."""
+    return ArticlePage(html, url, entry).to_item()
+
+
+def _text(value: Any) -> str:
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _drop_trailing_commas(text: str) -> str:
+    """``[{…},\\n]`` → ``[{…}\\n]``: commas before a closing bracket, outside strings."""
+    out: list[str] = []
+    in_string = escaped = False
+    for char in text:
+        if in_string:
+            if char == '"' and not escaped:
+                in_string = False
+            escaped = char == "\\" and not escaped
+        elif char == '"':
+            in_string = True
+        elif char in "]}":
+            while out and out[-1].isspace():
+                out.pop()  # whitespace before the bracket is not needed
+            if out and out[-1] == ",":
+                out.pop()
+        out.append(char)
+    return "".join(out)

@@ -1,0 +1,232 @@
+"""People's Daily Online (people.com.cn): channel list pages and the article page.
+
+Pure functions of an HTML string: no Scrapy, no network. The site serves GB2312/GBK
+pages; callers pass text already decoded (Scrapy takes the HTTP charset, else the
+``<meta>`` one, and reads gb2312/gbk as their superset gb18030).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from urllib.parse import urljoin
+
+from parsel import Selector
+
+from newsbot.items import Article
+from newsbot.parsers.common import first, meta_content
+
+SOURCE = "people"
+LANG = "zh-CN"
+
+# Containers of a GB/<node>/index.html list page, one per channel template.
+LIST_CONTAINERS = (".ej_list_box", ".p6", ".p2j_list", ".headingNews", ".leftItem")
+PAGER = ".page_n a[href], .page a[href]"  # 1 2 3 … 下一页 of a list page
+TITLE = ".rm_txt h1, .text_title h1"  # 2020s layout, then the 2019 one
+DATE_LINE = ".rm_txt .col-1-1, .box01 .fl"  # "2024年04月24日23:52 | 来源：<a>新华网</a>"
+BODY = ".rm_txt_con, #rwb_zw, .show_text"
+EDITOR_LINE = "div.edit"  # "(责编：赵欣悦、李昊)"
+# Inside the body but not the article: share bar / paper edition, recommended reading,
+# editor line, pager, "next page" table.
+BODY_JUNK = ".paper_num, #paper_num, #rwb_tjyd, div.edit, .zdfy, center, script, style"
+TITLE_SUFFIX_RE = re.compile(r"(?:--[^-]*)*--人民网\s*$")
+
+# http://politics.people.com.cn/n1/2024/0424/c1001-40223222.html (-2.html: its page 2;
+# n2/ on the local sites).
+_URL_RE = re.compile(
+    r"^https?://((?:[a-z0-9-]+\.)*people\.(?:com\.)?cn)/(n\d*)/(\d{4})/(\d{4})/"
+    r"c(\d+)-(\d+)(?:-\d+)?\.html?(?:[?#].*)?$",
+    re.I,
+)
+_LIST_URL_RE = re.compile(
+    r"^https?://(?:[a-z0-9-]+\.)*people\.(?:com\.)?cn/GB/(?:\d+/)+(?:index\d*\.html)?$", re.I
+)
+_PAGE_RE = re.compile(r"index\d*\.html$")
+_TIMED_RE = re.compile(r"\d{4}年\d{1,2}月\d{1,2}日\s*\d{1,2}[:：]\d{2}")
+_DAY_RE = re.compile(r"\d{4}(?:年\d{1,2}月\d{1,2}日|-\d{1,2}-\d{1,2})")
+_SOURCE_RE = re.compile(r"来源[:：]\s*([^|｜]+)")
+_EDITORS_RE = re.compile(r"责编[:：]\s*([^)）]+)")
+
+
+@dataclass
+class ListEntry:
+    """What a list page tells about one article (also the page parser's fallback)."""
+
+    id: str
+    url: str = ""
+    title: str = ""
+    publish_time: str = ""
+    thumbnail: str = ""
+    author: str = ""
+
+    def to_dict(self) -> dict[str, str]:
+        return asdict(self)
+
+
+@dataclass
+class ListPage:
+    entries: list[ListEntry] = field(default_factory=list)
+    skipped: Counter[str] = field(default_factory=Counter)
+    pages: set[str] = field(default_factory=set)  # absolute URLs the pager links to
+
+
+class ListPageError(ValueError):
+    """A list page answer that holds no article list (error or maintenance page ...)."""
+
+
+def canonical_url(url: str) -> str | None:
+    """``http://<host>/n1/YYYY/MMDD/c<node>-<content>.html`` for an article URL, else None."""
+    match = _URL_RE.match(url.strip())
+    if not match:
+        return None
+    host, prefix, year, day, node, content = match.groups()
+    return f"http://{host.lower()}/{prefix}/{year}/{day}/c{node}-{content}.html"
+
+
+def article_id_from_url(url: str) -> str | None:
+    """``c<nodeId>-<contentId>`` of an article URL (``c1001-40223222``), else None."""
+    match = _URL_RE.match(url.strip())
+    return f"c{match.group(5)}-{match.group(6)}" if match else None
+
+
+def entry_from_url(url: str) -> ListEntry | None:
+    canonical = canonical_url(url)
+    return ListEntry(id=article_id_from_url(url) or "", url=canonical) if canonical else None
+
+
+def is_list_url(url: str) -> bool:
+    return bool(_LIST_URL_RE.match(url.strip()))
+
+
+def list_page_url(url: str, page: int) -> str:
+    """Page ``page`` (1-based) of a list: ``index.html``, ``index2.html``, ``index3.html`` ..."""
+    if page <= 1:
+        return url
+    if url.endswith("/"):
+        return f"{url}index{page}.html"
+    return _PAGE_RE.sub(f"index{page}.html", url)
+
+
+def parse_list(html: str, url: str) -> ListPage:
+    """Article links of a list page, in page order; an image link and the text link of
+    the same article count once."""
+    selector = Selector(text=html or "<html></html>")
+    if not selector.css(", ".join(LIST_CONTAINERS)):
+        title = " ".join(selector.css("title::text").get("").split())[:60]
+        raise ListPageError(f"no article list in the page (title {title!r})")
+    page = ListPage()
+    by_id: dict[str, ListEntry] = {}
+    for link in selector.css(", ".join(f"{c} a[href]" for c in LIST_CONTAINERS)):
+        href = urljoin(url, link.attrib["href"].strip())
+        article_id, canonical = article_id_from_url(href), canonical_url(href)
+        if not article_id or not canonical:
+            page.skipped["not_article"] += 1
+            continue
+        title = " ".join(link.xpath("string()").get("").split())
+        stamp = " ".join(link.xpath("ancestor::li[1]//em//text()").getall()).strip(" []")
+        stamp = stamp if _DAY_RE.search(stamp) else ""
+        if article_id not in by_id:
+            by_id[article_id] = ListEntry(id=article_id, url=canonical)
+            page.entries.append(by_id[article_id])
+        entry = by_id[article_id]
+        entry.title, entry.publish_time = entry.title or title, entry.publish_time or stamp
+    page.pages = {
+        urljoin(url, href.strip()) for href in selector.css(PAGER).xpath("@href").getall()
+    }
+    return page
+
+
+class ArticlePage:
+    """A people.com.cn article page (2020s ``rm_txt`` layout, 2019 ``box01`` fallback)."""
+
+    def __init__(self, html: str, url: str, entry: ListEntry | None = None) -> None:
+        self.selector = Selector(text=html)
+        self.url = url
+        self.entry = entry or ListEntry(id="")
+        line = self.selector.css(DATE_LINE)
+        self.date_line = " ".join(line[0].xpath("string()").get("").split()) if line else ""
+
+    def article_id(self) -> str:
+        from_meta = ""
+        node = meta_content(self.selector, "catalogs").split(",")[0].strip()
+        content = meta_content(self.selector, "contentid")
+        if node.isdigit() and content.isdigit():
+            from_meta = f"c{node}-{content}"
+        return first([article_id_from_url(self.url), self.entry.id, from_meta]) or ""
+
+    def canonical(self) -> str:
+        return first([canonical_url(self.url), self.entry.url, self.url]) or ""
+
+    def title(self) -> str:
+        headings = [" ".join(h.xpath("string()").get("").split()) for h in self.selector.css(TITLE)]
+        page_title = " ".join(self.selector.css("title::text").get("").split())
+        return (
+            first([*headings, TITLE_SUFFIX_RE.sub("", page_title).strip(), self.entry.title]) or ""
+        )
+
+    def date(self) -> str:
+        """The visible line's date and time, else the date-only ``publishdate`` meta."""
+        timed = _TIMED_RE.search(self.date_line)
+        day = _DAY_RE.search(self.date_line)
+        return (
+            first(
+                [
+                    timed and timed.group(0),
+                    meta_content(self.selector, "publishdate"),
+                    day and day.group(0),
+                    self.entry.publish_time,
+                ]
+            )
+            or ""
+        )
+
+    def author(self) -> str:
+        """The 来源 (source media) name; else the editors of the 责编 line."""
+        line = _SOURCE_RE.search(self.date_line)
+        meta = _SOURCE_RE.search(meta_content(self.selector, "source"))
+        editors = _EDITORS_RE.search(
+            " ".join(self.selector.css(EDITOR_LINE).xpath("string()").getall())
+        )
+        return (
+            first(
+                [
+                    line and line.group(1).strip(),
+                    meta and meta.group(1).strip(),
+                    editors and editors.group(1).strip(),
+                    self.entry.author,
+                ]
+            )
+            or ""
+        )
+
+    def thumbnail(self) -> str:
+        cover = meta_content(self.selector, "og:image")
+        return first([cover and urljoin(self.url, cover), self.entry.thumbnail]) or ""
+
+    def body_html(self) -> str:
+        """The body container's HTML, uncleaned, without the parts that are not the article."""
+        node = self.selector.css(BODY)
+        if not node:
+            return ""
+        body = Selector(text=node[0].get())
+        body.css(BODY_JUNK).drop()
+        return first(body.css("body > *").getall()) or ""
+
+    def to_item(self) -> Article:
+        return Article(
+            id=self.article_id(),
+            url=self.canonical(),
+            source=SOURCE,
+            lang=LANG,
+            title=self.title(),
+            date=self.date(),
+            author=self.author(),
+            thumbnail=self.thumbnail(),
+            body_html=self.body_html(),
+        )
+
+
+def parse_article(html: str, url: str, entry: ListEntry | None = None) -> Article:
+    """The article item of a page (body still uncleaned: the pipeline cleans it)."""
+    return ArticlePage(html, url, entry).to_item()

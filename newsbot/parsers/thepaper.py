@@ -1,0 +1,190 @@
+"""The Paper (www.thepaper.cn): the channel feed (nodeCont/getByChannelId) and the article page.
+
+Pure functions of a JSON payload or an HTML string: no Scrapy, no network.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from parsel import Selector
+
+from newsbot.dates import DateError, normalize_date
+from newsbot.items import Article
+from newsbot.parsers.common import first, meta_content
+
+SOURCE = "thepaper"
+LANG = "zh-CN"
+ARTICLE_URL = "https://www.thepaper.cn/newsDetail_forward_{id}"  # canonical, and what is fetched
+TITLE_SUFFIXES = ("_澎湃新闻-The Paper", "_澎湃新闻")
+NEXT_DATA = "script#__NEXT_DATA__::text"
+SUCCESS_CODE = 200  # the feed's "code" on success; errors: 10000 请求无效, 99998 系统繁忙 ...
+
+_ID_RE = re.compile(r"\d{1,12}")
+_URL_RE = re.compile(
+    r"^https?://(?:www\.|m\.)?thepaper\.cn/(?:newsDetail_forward_|detail/)(\d{1,12})(?:[/?#.]|$)"
+)
+
+
+@dataclass
+class ListEntry:
+    """What the feed tells about one article (also the page parser's fallback)."""
+
+    id: str
+    title: str = ""
+    publish_time: str = ""  # pubTimeLong: epoch milliseconds
+    thumbnail: str = ""
+    author: str = ""  # nodeInfo.name: the column
+
+    def to_dict(self) -> dict[str, str]:
+        return asdict(self)
+
+
+@dataclass
+class ListPage:
+    entries: list[ListEntry] = field(default_factory=list)
+    skipped: Counter[str] = field(default_factory=Counter)
+    has_next: bool = False
+    start_time: Any = None  # data.startTime: the next page's "startTime"
+
+
+class ListAPIError(ValueError):
+    """A feed answer that is not a usable success (``code != 200``, not JSON ...)."""
+
+
+def article_id_from_url(url: str) -> str | None:
+    """The numeric contId of an article URL (www or m, newsDetail_forward_ or detail/)."""
+    match = _URL_RE.match(url.strip())
+    return match.group(1) if match else None
+
+
+def parse_list(payload: Any) -> ListPage:
+    """Articles of a getByChannelId answer; external links and bad ids counted, not listed."""
+    if not isinstance(payload, dict):
+        raise ListAPIError(f"answer is not a JSON object but {type(payload).__name__}")
+    if payload.get("code") != SUCCESS_CODE:
+        raise ListAPIError(f"code={payload.get('code')!r} desc={payload.get('desc')!r}")
+    data = payload.get("data")
+    if not isinstance(data, dict) or not isinstance(data.get("list"), list):
+        raise ListAPIError("code=200 but no data.list")
+    page = ListPage(has_next=bool(data.get("hasNext")), start_time=data.get("startTime"))
+    for raw in data["list"]:
+        cont_id = str(raw.get("contId") or "") if isinstance(raw, dict) else ""
+        if not _ID_RE.fullmatch(cont_id):
+            page.skipped["bad_id"] += 1
+        elif raw.get("link"):  # a card pointing to another site
+            page.skipped["not_article"] += 1
+        else:
+            page.entries.append(_entry(cont_id, raw))
+    return page
+
+
+def _entry(cont_id: str, raw: dict[str, Any]) -> ListEntry:
+    node = raw.get("nodeInfo") or {}
+    return ListEntry(
+        id=cont_id,
+        title=_text(raw.get("name")),
+        publish_time=str(raw.get("pubTimeLong") or ""),
+        thumbnail=_text(raw.get("pic")),
+        author=_text(node.get("name")) if isinstance(node, dict) else "",
+    )
+
+
+class ArticlePage:
+    """An article page: every field from ``__NEXT_DATA__``'s ``detailData.contentDetail``.
+
+    Live and special pages have ``liveDetail`` / ``specialDetail`` instead: they are
+    not articles, and give an item with no title or body, which the pipeline drops.
+    """
+
+    def __init__(self, html: str, url: str, entry: ListEntry | None = None) -> None:
+        self.selector = Selector(text=html)
+        self.url = url
+        self.entry = entry or ListEntry(id="")
+        next_data = _json(self.selector.css(NEXT_DATA).get())
+        detail_data = _dig(next_data, "props", "pageProps", "detailData")
+        detail = detail_data.get("contentDetail") if isinstance(detail_data, dict) else None
+        self.detail: dict[str, Any] = detail if isinstance(detail, dict) else {}
+
+    def is_article(self) -> bool:
+        return bool(self.detail)
+
+    def article_id(self) -> str:
+        cont_id = str(self.detail.get("contId") or "")
+        if _ID_RE.fullmatch(cont_id):
+            return cont_id
+        return article_id_from_url(self.url) or self.entry.id
+
+    def title(self) -> str:
+        meta = meta_content(self.selector, "og:title") or self.selector.css("title::text").get("")
+        for suffix in TITLE_SUFFIXES:
+            meta = meta.removesuffix(suffix)
+        return first([_text(self.detail.get("name")), meta.strip(), self.entry.title]) or ""
+
+    def date(self) -> str:
+        """The first candidate in a known format (``pubTime`` may be relative: "3小时前")."""
+        candidates = [
+            str(self.detail.get("publishTime") or ""),
+            _text(self.detail.get("pubTime")),
+            self.entry.publish_time,
+        ]
+        for candidate in candidates:
+            try:
+                normalize_date(candidate)
+            except DateError:
+                continue
+            return candidate
+        return first(candidates) or ""
+
+    def author(self) -> str:
+        node = self.detail.get("nodeInfo") or {}
+        column = _text(node.get("name")) if isinstance(node, dict) else ""
+        return first([_text(self.detail.get("author")), column, self.entry.author]) or ""
+
+    def thumbnail(self) -> str:
+        candidates = [
+            _text(self.detail.get("sharePic")),
+            _text(self.detail.get("bigPic")),
+            meta_content(self.selector, "og:image"),
+            self.entry.thumbnail,
+        ]
+        return first(candidates) or ""
+
+    def body_html(self) -> str:
+        return _text(self.detail.get("content"))
+
+    def to_item(self) -> Article:
+        article_id = self.article_id()
+        item = Article(
+            id=article_id, url=ARTICLE_URL.format(id=article_id), source=SOURCE, lang=LANG
+        )
+        if self.is_article():
+            item.title, item.date, item.author = self.title(), self.date(), self.author()
+            item.thumbnail, item.body_html = self.thumbnail(), self.body_html()
+        return item
+
+
+def parse_article(html: str, url: str, entry: ListEntry | None = None) -> Article:
+    """The article item of a page (body still uncleaned: the pipeline cleans it)."""
+    return ArticlePage(html, url, entry).to_item()
+
+
+def _json(text: str | None) -> Any:
+    try:
+        return json.loads(text) if text else None
+    except ValueError:
+        return None
+
+
+def _dig(value: Any, *keys: str) -> Any:
+    for key in keys:
+        value = value.get(key) if isinstance(value, dict) else None
+    return value
+
+
+def _text(value: Any) -> str:
+    return value.strip() if isinstance(value, str) else ""

@@ -1,0 +1,218 @@
+"""Xinhua (www.news.cn): a channel's ``ds_<id>.json`` list data and the article page.
+
+Pure functions of a JSON payload or an HTML string: no Scrapy, no network.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from typing import Any
+from urllib.parse import urljoin
+
+from parsel import Selector
+
+from newsbot.items import Article
+from newsbot.parsers.common import first, meta_content
+
+SOURCE = "xinhua"
+LANG = "zh-CN"
+TITLE_SUFFIX = "-新华网"
+
+TITLE = ".head-line .title, .mheader .title, h1"  # PC header, mobile header, any h1
+DATE_PARTS = ".header-time"  # year / day (month, day) / time spans of the PC header
+INFO_LINE = ".mheader .info"  # mobile header: "2026-11-20 10:26:37 来源：新华社"
+SOURCE_LINE = ".header .source"  # "来源：新华网"
+BODY = "#detailContent"
+
+# https://www.news.cn/<channel>/<YYYYMMDD>/<hex>/c.html: 8 hex digits since 2025,
+# 32 before; the channel part may be empty or several folders deep.
+_URL_RE = re.compile(
+    r"^https?://((?:[a-z0-9-]+\.)*news\.cn)/((?:[a-z0-9_-]+/)*?)(\d{8})/"
+    r"([0-9a-f]{32}|[0-9a-f]{8})/c\.html?(?:[?#].*)?$",
+    re.I,
+)
+_DS_URL_RE = re.compile(r"^https?://(?:[a-z0-9-]+\.)*news\.cn/(?:[\w-]+/+)*ds_[0-9a-f]{32}\.json$")
+_DATETIME_RE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}\s+\d{1,2}:\d{2}(?::\d{2})?")
+_SOURCE_RE = re.compile(r"来源[:：]\s*(\S+)")
+
+
+@dataclass
+class ListEntry:
+    """What the list data tells about one article (also the page parser's fallback)."""
+
+    id: str
+    url: str = ""
+    title: str = ""
+    publish_time: str = ""
+    thumbnail: str = ""
+    author: str = ""
+
+    def to_dict(self) -> dict[str, str]:
+        return asdict(self)
+
+
+@dataclass
+class ListPage:
+    entries: list[ListEntry] = field(default_factory=list)
+    skipped: Counter[str] = field(default_factory=Counter)
+
+
+class ListAPIError(ValueError):
+    """A list answer that is not usable data (not JSON, no ``datasource`` rows ...)."""
+
+
+def canonical_url(url: str) -> str | None:
+    """``https://<host>/<channel>/<YYYYMMDD>/<hex>/c.html`` for an article URL, else None."""
+    match = _URL_RE.match(url.strip())
+    if not match:
+        return None
+    host, channel, day, key = match.groups()
+    return f"https://{host.lower()}/{channel}{day}/{key.lower()}/c.html"
+
+
+def article_id_from_url(url: str) -> str | None:
+    """``<YYYYMMDD>-<hex>`` of an article URL (``20261120-7c3e5a91``), else None."""
+    match = _URL_RE.match(url.strip())
+    return f"{match.group(3)}-{match.group(4).lower()}" if match else None
+
+
+def entry_from_url(url: str) -> ListEntry | None:
+    canonical = canonical_url(url)
+    return ListEntry(id=article_id_from_url(url) or "", url=canonical) if canonical else None
+
+
+def is_list_url(url: str) -> bool:
+    return bool(_DS_URL_RE.match(url.strip()))
+
+
+def parse_list(payload: Any, ds_url: str, limit: int | None = None) -> ListPage:
+    """Article entries of the first ``limit`` rows of a ds file, in list order.
+
+    ``Link`` rows (an editor's link; ``title`` is an ``<a>`` fragment, ``publishTime``
+    the time it was listed) give their news.cn article links, without a publish time.
+    Rows that give no article (topics, external sites, albums) are counted as skipped.
+    """
+    if not isinstance(payload, dict):
+        raise ListAPIError(f"answer is not a JSON object but {type(payload).__name__}")
+    rows = payload.get("datasource")
+    if not isinstance(rows, list) or not rows:
+        raise ListAPIError(f"no datasource rows (keys: {sorted(payload)[:8]})")
+    page = ListPage()
+    for row in rows[:limit]:
+        entries = _row_entries(row, ds_url) if isinstance(row, dict) else []
+        if not entries:
+            page.skipped["not_article"] += 1
+        page.entries.extend(entries)
+    return page
+
+
+def _row_entries(row: dict[str, Any], ds_url: str) -> list[ListEntry]:
+    is_link = str(row.get("contentType") or "") == "Link"
+    links = [
+        (str(link.get("linkUrl") or ""), _text(link.get("linkTitle")))
+        for link in row.get("linkUrls") or []
+        if isinstance(link, dict)
+    ]
+    links.append((str(row.get("publishUrl") or ""), _text(row.get("title"))))
+    images = [*(row.get("titleImages") or []), *(row.get("shareImages") or [])]
+    cover = first(image.get("imageUrl") for image in images if isinstance(image, dict))
+    entries: dict[str, ListEntry] = {}
+    for href, title in links:
+        url = canonical_url(urljoin(ds_url, href.strip())) if href.strip() else None
+        if url is None or (article_id := article_id_from_url(url)) in entries:
+            continue
+        entries[article_id] = ListEntry(
+            id=article_id,
+            url=url,
+            title=title,
+            publish_time="" if is_link else str(row.get("publishTime") or ""),
+            thumbnail=urljoin(ds_url, cover) if cover and not entries else "",
+        )
+    return list(entries.values())
+
+
+def _text(value: Any) -> str:
+    """Visible text of a string that may be an HTML fragment (``<a href=…>title</a>``)."""
+    if not isinstance(value, str) or not value.strip():
+        return ""
+    if "<" not in value:
+        return " ".join(value.split())
+    return " ".join(Selector(text=value).xpath("string(//body)").get("").split())
+
+
+class ArticlePage:
+    """A www.news.cn article page (``c.html``): PC header, mobile header, ``#detailContent``."""
+
+    def __init__(self, html: str, url: str, entry: ListEntry | None = None) -> None:
+        self.selector = Selector(text=html)
+        self.url = url
+        self.entry = entry or ListEntry(id="")
+        self.info = " ".join(self.selector.css(INFO_LINE).xpath("string()").getall())
+
+    def article_id(self) -> str:
+        return first([article_id_from_url(self.url), self.entry.id]) or ""
+
+    def canonical(self) -> str:
+        return first([canonical_url(self.url), self.entry.url, self.url]) or ""
+
+    def title(self) -> str:
+        headings = [" ".join(h.xpath("string()").get("").split()) for h in self.selector.css(TITLE)]
+        page_title = " ".join(self.selector.css("title::text").get("").split())
+        return first([*headings, page_title.removesuffix(TITLE_SUFFIX), self.entry.title]) or ""
+
+    def date(self) -> str:
+        """PC header time, else the mobile header's, else the list's, else the URL's day."""
+        header = self.selector.css(DATE_PARTS)
+        year = header.css(".year em::text").get("").strip()
+        day = [part.strip() for part in header.css(".day em::text").getall()]
+        clock = header.css(".time::text").get("").strip()
+        pc = f"{year}-{day[0]}-{day[1]} {clock}".strip() if year and len(day) == 2 else ""
+        mobile = _DATETIME_RE.search(self.info)
+        match = _URL_RE.match(self.canonical())
+        url_day = match.group(3) if match else ""
+        return (
+            first(
+                [
+                    pc,
+                    mobile and mobile.group(0),
+                    self.entry.publish_time,
+                    url_day and f"{url_day[:4]}-{url_day[4:6]}-{url_day[6:]}",
+                ]
+            )
+            or ""
+        )
+
+    def author(self) -> str:
+        """The 来源 (source media) of the PC header, else of the mobile one."""
+        pc = _SOURCE_RE.search(" ".join(self.selector.css(SOURCE_LINE).xpath("string()").getall()))
+        mobile = _SOURCE_RE.search(self.info)
+        return first([pc and pc.group(1), mobile and mobile.group(1), self.entry.author]) or ""
+
+    def thumbnail(self) -> str:
+        cover = meta_content(self.selector, "og:image")
+        return first([cover and urljoin(self.url, cover), self.entry.thumbnail]) or ""
+
+    def body_html(self) -> str:
+        """``#detailContent``, uncleaned (its relative image URLs are resolved by the
+        cleaner against the article URL, whose folder holds the images)."""
+        return self.selector.css(BODY).get(default="")
+
+    def to_item(self) -> Article:
+        return Article(
+            id=self.article_id(),
+            url=self.canonical(),
+            source=SOURCE,
+            lang=LANG,
+            title=self.title(),
+            date=self.date(),
+            author=self.author(),
+            thumbnail=self.thumbnail(),
+            body_html=self.body_html(),
+        )
+
+
+def parse_article(html: str, url: str, entry: ListEntry | None = None) -> Article:
+    """The article item of a page (body still uncleaned: the pipeline cleans it)."""
+    return ArticlePage(html, url, entry).to_item()
