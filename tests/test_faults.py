@@ -7,6 +7,7 @@ files written before are untouched.
 
 from __future__ import annotations
 
+import frontmatter
 import pytest
 
 from tests.support.server import Reply
@@ -94,3 +95,68 @@ def test_list_api_faults(crawl, site, reply):
     errors = [line for line in result.log.splitlines() if " ERROR: " in line]
     assert len(errors) == 1 and "getPCList" in errors[0]
     assert " errors=1 " in result.log and "Traceback" not in result.log
+
+
+# --- bad pages: served in place of a good article page ------------------------------
+
+TEXT = PAGE.decode("utf-8")
+TITLE = "低空物流航线运营满一年：无人机日均配送突破2000单"
+PUBLISHED = "2026-11-21 10:20:33"
+
+
+def with_date(value: str) -> bytes:
+    return TEXT.replace(PUBLISHED, value).encode("utf-8")
+
+
+def without_title() -> bytes:
+    return TEXT.replace(TITLE, "").encode("utf-8")
+
+
+def not_an_article() -> bytes:
+    start = TEXT.index('<div class="rich_media_content">')
+    end = (
+        TEXT.index("</div>", TEXT.index("</section>", start))
+        if "</section>" in TEXT[start:]
+        else -1
+    )
+    body = '<div class="rich_media_content"><p>视频</p></div>'
+    page = TEXT[:start] + body + TEXT[end + len("</div>") :]
+    # window.DATA's originContent must not give the body back either.
+    return page.replace('"originContent":{', '"originContentGone":{').encode("utf-8")
+
+
+BAD_PAGES = {
+    # name: (body, content type, expected: a dropped reason or the date written)
+    "missing_title": (without_title(), "text/html; charset=utf-8", ("dropped", "missing_title")),
+    "missing_date": (with_date(""), "text/html; charset=utf-8", ("dropped", "missing_date")),
+    "unknown_date": (with_date("yesterday"), "text/html; charset=utf-8", ("dropped", "bad_date")),
+    "chinese_date": (with_date("2026年11月21日 10:20"), "text/html; charset=utf-8",
+                     ("date", "2026-11-21 10:20:00")),
+    "iso_utc_date": (with_date("2026-11-21T02:20:33Z"), "text/html; charset=utf-8",
+                     ("date", PUBLISHED)),
+    "epoch_ms_date": (with_date("1795227633000"), "text/html; charset=utf-8",
+                      ("date", PUBLISHED)),
+    "not_an_article": (not_an_article(), "text/html; charset=utf-8", ("dropped", "too_short")),
+    "gbk_declared_utf8": (TEXT.replace('<meta charset="utf-8" />', "").encode("gb18030"),
+                          "text/html; charset=utf-8", ("date", PUBLISHED)),
+    "utf8_declared_gbk": (PAGE, "text/html; charset=gbk", ("date", PUBLISHED)),
+    "utf8_bom": (b"\xef\xbb\xbf" + PAGE, "text/html; charset=gbk", ("date", PUBLISHED)),
+    "malformed_html": (TEXT.replace("</p>", "").replace("</section>", "</div>").encode("utf-8"),
+                       "text/html; charset=utf-8", ("date", PUBLISHED)),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("case", sorted(BAD_PAGES))
+def test_bad_page(crawl, site, case):
+    body, content_type, (outcome, value) = BAD_PAGES[case]
+    site.fail(VICTIM_PATH, times=9, reply=Reply(200, body, content_type))
+    result = crawl("qq", "-a", URLS)
+    assert result.returncode == 0 and "Traceback" not in result.log
+    path = result.export_dir / "zh-CN" / "news" / "qq" / f"{VICTIM}.zh-CN.md"
+    if outcome == "dropped":
+        assert result.stats[f"newsbot/dropped/{value}"] == 1
+        assert not path.exists()
+        return
+    post = frontmatter.load(path)
+    assert post["date"] == value and post["title"] == TITLE
+    assert "\ufffd" not in post.content and "无人机" in post.content

@@ -52,3 +52,30 @@ def test_entry_crawl(crawl, name):
     assert expected["image"] in post.content
     assert post.content.endswith(f"[{name}]({expected['url']})")
     assert result.stats.get("newsbot/exported/written") == 1
+
+
+@pytest.mark.parametrize("name", sorted(SOURCES))
+def test_entry_parser(name):
+    """The parser alone on the saved feed and page: every field against expected.json."""
+    from newsbot.html import clean_body
+    from newsbot.parsers import feed
+
+    folder = FEEDS / name
+    expected = json.loads((folder / "expected.json").read_text(encoding="utf-8"))
+    routes = json.loads((folder / "routes.json").read_text(encoding="utf-8"))
+    source = SOURCES[name]
+    feed_route = next(r for r in routes if r["url"] in source.feeds)
+    page_route = next(r for r in routes if r["url"].split("?")[0] == expected["url"].split("?")[0])
+    entries = feed.parse_feed((folder / feed_route["file"]).read_bytes(),
+                              feed_route["content_type"], source.timezone).entries  # fmt: skip
+    entry = next(e for e in entries if e.url == expected["url"])
+    html = (folder / page_route["file"]).read_bytes().decode("utf-8")
+    item = feed.parse_article(html, expected["url"], source, entry)
+    assert (item.title, item.date, item.author, item.thumbnail) == (
+        expected["title"],
+        expected["date"],
+        expected["author"],
+        expected["thumbnail"],
+    )
+    body = clean_body(item.body_html, item.url)
+    assert expected["image"] in body.images
