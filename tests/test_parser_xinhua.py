@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from newsbot.parsers import xinhua
-from newsbot.spiders.xinhua import _json_or_none
+from newsbot.spiders.base import json_or_none as _json_or_none
 from tests.support.sites.xinhua import POLITICS_DS, TECH_DS
 
 FIXTURES = Path(__file__).parent / "fixtures" / "xinhua"

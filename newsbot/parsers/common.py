@@ -3,12 +3,50 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from parsel import Selector
 
 _DECODER = json.JSONDecoder()
+
+
+@dataclass
+class ListEntry:
+    """What a source's list tells about one article (also the page parser's fallback).
+
+    Sources fill what their list has; ``url`` stays empty where the article URL is
+    made from the id (qq, thepaper).
+    """
+
+    id: str
+    url: str = ""
+    title: str = ""
+    publish_time: str = ""
+    update_time: str = ""
+    thumbnail: str = ""
+    author: str = ""
+
+    def to_dict(self) -> dict[str, str]:
+        return asdict(self)
+
+
+@dataclass
+class ListPage:
+    """One list answer: its articles, and the items left out counted by kind.
+
+    Sources whose lists say more (paging cursors, totals) subclass it.
+    """
+
+    entries: list[ListEntry] = field(default_factory=list)
+    skipped: Counter[str] = field(default_factory=Counter)
+
+
+class ListAPIError(ValueError):
+    """A list answer that is not a usable success (an error code, not JSON, a changed
+    or blocked page ...)."""
 
 
 def first(values: Iterable[Any]) -> Any:

@@ -6,8 +6,7 @@ Pure functions of an HTML or JSONP string: no Scrapy, no network.
 from __future__ import annotations
 
 import re
-from collections import Counter
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -18,7 +17,8 @@ from parsel import Selector
 from newsbot.dates import BEIJING
 from newsbot.html import parse_fragment
 from newsbot.items import Article
-from newsbot.parsers.common import embedded_json, first, meta_content
+from newsbot.parsers import common
+from newsbot.parsers.common import ListAPIError, ListEntry, embedded_json, first, meta_content
 
 SOURCE = "ifeng"
 LANG = "zh-CN"
@@ -40,31 +40,10 @@ _LIST_OK_CODES = (None, 0, "0", 200)
 
 
 @dataclass
-class ListEntry:
-    """What a newsstream item tells about one article (also the page parser's fallback)."""
-
-    id: str
-    url: str = ""
-    title: str = ""
-    publish_time: str = ""
-    thumbnail: str = ""
-    author: str = ""
-
-    def to_dict(self) -> dict[str, str]:
-        return asdict(self)
-
-
-@dataclass
-class ListPage:
-    entries: list[ListEntry] = field(default_factory=list)
-    skipped: Counter[str] = field(default_factory=Counter)
+class ListPage(common.ListPage):
     last_id: str = ""  # the last item's "id" and newsTime (epoch ms): where the next page starts
     last_time: int = 0
     is_end: bool = False
-
-
-class ListAPIError(ValueError):
-    """A list answer with no usable newsstream (an error code, a changed or blocked page)."""
 
 
 def canonical_url(url: str) -> str | None:
@@ -76,6 +55,12 @@ def canonical_url(url: str) -> str | None:
 def article_id_from_url(url: str) -> str | None:
     match = _URL_RE.match(url.strip())
     return match.group(2) if match else None
+
+
+def entry_from_url(url: str) -> ListEntry | None:
+    """The entry of an article URL (``-a url``), or None when it is not one."""
+    canonical = canonical_url(url)
+    return ListEntry(id=article_id_from_url(canonical) or "", url=canonical) if canonical else None
 
 
 def column_id(list_url: str) -> str | None:

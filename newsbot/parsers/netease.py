@@ -8,15 +8,13 @@ from __future__ import annotations
 
 import json
 import re
-from collections import Counter
-from dataclasses import asdict, dataclass, field
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from parsel import Selector
 
 from newsbot.items import Article
-from newsbot.parsers.common import first, meta_content
+from newsbot.parsers.common import ListAPIError, ListEntry, ListPage, first, meta_content
 
 SOURCE = "netease"
 LANG = "zh-CN"
@@ -48,32 +46,6 @@ _GENERIC_IMAGE_RE = re.compile(r"^https?://static\.ws\.126\.net/", re.I)
 PROXY_HOST = "nimg.ws.126.net"
 
 
-@dataclass
-class ListEntry:
-    """What the list tells about one article (also the page parser's fallback)."""
-
-    id: str
-    url: str = ""
-    title: str = ""
-    publish_time: str = ""
-    update_time: str = ""
-    thumbnail: str = ""
-    author: str = ""
-
-    def to_dict(self) -> dict[str, str]:
-        return asdict(self)
-
-
-@dataclass
-class ListPage:
-    entries: list[ListEntry] = field(default_factory=list)
-    skipped: Counter[str] = field(default_factory=Counter)
-
-
-class ListAPIError(ValueError):
-    """A list answer that is not the JSONP array of articles (an error page, garbage ...)."""
-
-
 def canonical_url(url: str) -> str | None:
     """``https://www.163.com/<channel>/article/<DOCID>.html`` of an article URL (www or m,
     http or https, query tolerated), or None."""
@@ -85,6 +57,12 @@ def article_id_from_url(url: str) -> str | None:
     """The 16-character DOCID of an article URL."""
     match = _URL_RE.match(url.strip())
     return match.group(2) if match else None
+
+
+def entry_from_url(url: str) -> ListEntry | None:
+    """The entry of an article URL (``-a url``), or None when it is not one."""
+    canonical = canonical_url(url)
+    return ListEntry(id=article_id_from_url(canonical) or "", url=canonical) if canonical else None
 
 
 def list_url(feed: str, page: int, template: str = LIST_URL) -> str:

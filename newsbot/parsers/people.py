@@ -8,14 +8,14 @@ pages; callers pass text already decoded (Scrapy takes the HTTP charset, else th
 from __future__ import annotations
 
 import re
-from collections import Counter
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from urllib.parse import urljoin
 
 from parsel import Selector
 
 from newsbot.items import Article
-from newsbot.parsers.common import first, meta_content
+from newsbot.parsers import common
+from newsbot.parsers.common import ListAPIError, ListEntry, first, meta_content
 
 SOURCE = "people"
 LANG = "zh-CN"
@@ -50,29 +50,11 @@ _EDITORS_RE = re.compile(r"责编[:：]\s*([^)）]+)")
 
 
 @dataclass
-class ListEntry:
-    """What a list page tells about one article (also the page parser's fallback)."""
-
-    id: str
-    url: str = ""
-    title: str = ""
-    publish_time: str = ""
-    thumbnail: str = ""
-    author: str = ""
-
-    def to_dict(self) -> dict[str, str]:
-        return asdict(self)
-
-
-@dataclass
-class ListPage:
-    entries: list[ListEntry] = field(default_factory=list)
-    skipped: Counter[str] = field(default_factory=Counter)
+class ListPage(common.ListPage):
     pages: set[str] = field(default_factory=set)  # absolute URLs the pager links to
 
 
-class ListPageError(ValueError):
-    """A list page answer that holds no article list (error or maintenance page ...)."""
+ListPageError = ListAPIError  # the name this module gave it first
 
 
 def canonical_url(url: str) -> str | None:
@@ -114,7 +96,7 @@ def parse_list(html: str, url: str) -> ListPage:
     selector = Selector(text=html or "<html></html>")
     if not selector.css(", ".join(LIST_CONTAINERS)):
         title = " ".join(selector.css("title::text").get("").split())[:60]
-        raise ListPageError(f"no article list in the page (title {title!r})")
+        raise ListAPIError(f"no article list in the page (title {title!r})")
     page = ListPage()
     by_id: dict[str, ListEntry] = {}
     for link in selector.css(", ".join(f"{c} a[href]" for c in LIST_CONTAINERS)):

@@ -6,14 +6,19 @@ Pure functions of a JSON payload or an HTML string: no Scrapy, no network.
 from __future__ import annotations
 
 import re
-from collections import Counter
-from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from parsel import Selector
 
 from newsbot.items import Article
-from newsbot.parsers.common import embedded_json, first, meta_content
+from newsbot.parsers.common import (
+    ListAPIError,
+    ListEntry,
+    ListPage,
+    embedded_json,
+    first,
+    meta_content,
+)
 
 SOURCE = "qq"
 LANG = "zh-CN"
@@ -32,35 +37,16 @@ _IMG_PLACEHOLDER_RE = re.compile(r"<!--(IMG_\d+)-->")
 _IMAGE_KEYS = ("url", "compressUrl", "origUrl", "imgurl1000", "imgurl0", "bigOrigUrl")
 
 
-@dataclass
-class ListEntry:
-    """What the list API tells about one article (also the page parser's fallback)."""
-
-    id: str
-    title: str = ""
-    publish_time: str = ""
-    update_time: str = ""
-    thumbnail: str = ""
-    author: str = ""
-
-    def to_dict(self) -> dict[str, str]:
-        return asdict(self)
-
-
-@dataclass
-class ListPage:
-    entries: list[ListEntry] = field(default_factory=list)
-    skipped: Counter[str] = field(default_factory=Counter)
-
-
-class ListAPIError(ValueError):
-    """A list answer that is not a usable success (``code != 0``, not JSON ...)."""
-
-
 def article_id_from_url(url: str) -> str | None:
     """The 16-character id of an article URL in any of the site's forms."""
     match = _URL_RE.match(url.strip())
     return match.group(1) if match else None
+
+
+def entry_from_url(url: str) -> ListEntry | None:
+    """The entry of an article URL (``-a url``), or None when it is not one."""
+    article_id = article_id_from_url(url)
+    return ListEntry(id=article_id) if article_id else None
 
 
 def is_video_id(article_id: str) -> bool:

@@ -7,8 +7,7 @@ Pure functions of a JSON payload or an HTML string: no Scrapy, no network.
 from __future__ import annotations
 
 import re
-from collections import Counter
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -16,7 +15,8 @@ from parsel import Selector
 
 from newsbot.dates import DateError, normalize_date
 from newsbot.items import Article
-from newsbot.parsers.common import first, meta_content
+from newsbot.parsers import common
+from newsbot.parsers.common import ListAPIError, ListEntry, first, meta_content
 
 SOURCE = "sina"
 LANG = "zh-CN"
@@ -53,30 +53,8 @@ _TITLE_SUFFIX_RE = re.compile(r"(?:\|[^|]*)?_新浪[^_|]*(?:_新浪网)?$")
 
 
 @dataclass
-class ListEntry:
-    """What the roll API tells about one article (also the page parser's fallback)."""
-
-    id: str
-    url: str = ""
-    title: str = ""
-    publish_time: str = ""
-    update_time: str = ""
-    thumbnail: str = ""
-    author: str = ""
-
-    def to_dict(self) -> dict[str, str]:
-        return asdict(self)
-
-
-@dataclass
-class ListPage:
-    entries: list[ListEntry] = field(default_factory=list)
-    skipped: Counter[str] = field(default_factory=Counter)
+class ListPage(common.ListPage):
     total: int = 0
-
-
-class ListAPIError(ValueError):
-    """A roll API answer that is not a usable success (``status.code != 0``, not JSON ...)."""
 
 
 def canonical_url(url: str) -> str | None:
@@ -92,6 +70,12 @@ def article_id_from_url(url: str) -> str | None:
     """The doc id of an article URL: what follows ``doc-i`` (``ihnzahi3275702``)."""
     match = _URL_RE.match(url.strip())
     return match.group(3) if match else None
+
+
+def entry_from_url(url: str) -> ListEntry | None:
+    """The entry of an article URL (``-a url``), or None when it is not one."""
+    canonical = canonical_url(url)
+    return ListEntry(id=article_id_from_url(canonical) or "", url=canonical) if canonical else None
 
 
 def list_url(lid: str, page: int, num: int, pageid: str = "153", template: str = LIST_API) -> str:

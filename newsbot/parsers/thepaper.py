@@ -7,15 +7,15 @@ from __future__ import annotations
 
 import json
 import re
-from collections import Counter
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from parsel import Selector
 
 from newsbot.dates import DateError, normalize_date
 from newsbot.items import Article
-from newsbot.parsers.common import first, meta_content
+from newsbot.parsers import common
+from newsbot.parsers.common import ListAPIError, ListEntry, first, meta_content
 
 SOURCE = "thepaper"
 LANG = "zh-CN"
@@ -31,35 +31,21 @@ _URL_RE = re.compile(
 
 
 @dataclass
-class ListEntry:
-    """What the feed tells about one article (also the page parser's fallback)."""
-
-    id: str
-    title: str = ""
-    publish_time: str = ""  # pubTimeLong: epoch milliseconds
-    thumbnail: str = ""
-    author: str = ""  # nodeInfo.name: the column
-
-    def to_dict(self) -> dict[str, str]:
-        return asdict(self)
-
-
-@dataclass
-class ListPage:
-    entries: list[ListEntry] = field(default_factory=list)
-    skipped: Counter[str] = field(default_factory=Counter)
+class ListPage(common.ListPage):
     has_next: bool = False
     start_time: Any = None  # data.startTime: the next page's "startTime"
-
-
-class ListAPIError(ValueError):
-    """A feed answer that is not a usable success (``code != 200``, not JSON ...)."""
 
 
 def article_id_from_url(url: str) -> str | None:
     """The numeric contId of an article URL (www or m, newsDetail_forward_ or detail/)."""
     match = _URL_RE.match(url.strip())
     return match.group(1) if match else None
+
+
+def entry_from_url(url: str) -> ListEntry | None:
+    """The entry of an article URL (``-a url``), or None when it is not one."""
+    article_id = article_id_from_url(url)
+    return ListEntry(id=article_id) if article_id else None
 
 
 def parse_list(payload: Any) -> ListPage:

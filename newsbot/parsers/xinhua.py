@@ -6,15 +6,13 @@ Pure functions of a JSON payload or an HTML string: no Scrapy, no network.
 from __future__ import annotations
 
 import re
-from collections import Counter
-from dataclasses import asdict, dataclass, field
 from typing import Any
 from urllib.parse import urljoin
 
 from parsel import Selector
 
 from newsbot.items import Article
-from newsbot.parsers.common import first, meta_content
+from newsbot.parsers.common import ListAPIError, ListEntry, ListPage, first, meta_content
 
 SOURCE = "xinhua"
 LANG = "zh-CN"
@@ -36,31 +34,6 @@ _URL_RE = re.compile(
 _DS_URL_RE = re.compile(r"^https?://(?:[a-z0-9-]+\.)*news\.cn/(?:[\w-]+/+)*ds_[0-9a-f]{32}\.json$")
 _DATETIME_RE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}\s+\d{1,2}:\d{2}(?::\d{2})?")
 _SOURCE_RE = re.compile(r"来源[:：]\s*(\S+)")
-
-
-@dataclass
-class ListEntry:
-    """What the list data tells about one article (also the page parser's fallback)."""
-
-    id: str
-    url: str = ""
-    title: str = ""
-    publish_time: str = ""
-    thumbnail: str = ""
-    author: str = ""
-
-    def to_dict(self) -> dict[str, str]:
-        return asdict(self)
-
-
-@dataclass
-class ListPage:
-    entries: list[ListEntry] = field(default_factory=list)
-    skipped: Counter[str] = field(default_factory=Counter)
-
-
-class ListAPIError(ValueError):
-    """A list answer that is not usable data (not JSON, no ``datasource`` rows ...)."""
 
 
 def canonical_url(url: str) -> str | None:

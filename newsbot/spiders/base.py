@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import json
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator
+from types import ModuleType
 from typing import Any
 
 import scrapy
@@ -13,6 +16,7 @@ from twisted.python.failure import Failure
 
 from newsbot.extensions.state import ExportState
 from newsbot.middlewares import ARTICLE_META, article_meta
+from newsbot.parsers.common import ListAPIError, ListEntry, ListPage
 from newsbot.store import REJECTED, Record
 
 # Answers that mean the article is not there (not "try again").
@@ -37,6 +41,18 @@ def positive_int(name: str, value: Any) -> int:
     return number
 
 
+def json_or_none(response: Response) -> Any:
+    """The decoded JSON answer (a UTF-8 BOM allowed), or None when it is not JSON text."""
+    try:
+        return response.json()
+    except (ValueError, AttributeError):
+        pass
+    try:
+        return json.loads(response.text.lstrip("\ufeff"))
+    except (ValueError, AttributeError):
+        return None
+
+
 class ArgumentError(ValueError):
     """A spider argument (``-a name=value``) that cannot be used."""
 
@@ -47,14 +63,25 @@ class NewsSpider(scrapy.Spider):
     A subclass parses its arguments in ``parse_arguments``; an ArgumentError there
     becomes one clear log line and a run that requests nothing (and ``scrapy
     crawl`` exits with status 2), not a traceback.
+
+    A list-based source also sets ``parser`` (its newsbot.parsers module) and
+    ``site_url``, yields its first list requests from ``list_requests`` and reads
+    each list answer with ``read_list`` and ``new_entries``; ``-a url`` entries
+    (``self.entries``) skip the lists.
     """
 
     source: str = ""
     lang: str = ""
+    site_url: str = ""
+    parser: ModuleType
+    # The ERROR line of a list answer that stays unusable; fields where, url, error.
+    list_failed = "List failed for {where} ({url}): {error}"
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.argument_error = ""
+        self.seen: set[str] = set()  # ids of the articles requested in this run
+        self.entries: list[ListEntry] = []  # articles given with -a url
         try:
             self.parse_arguments(**kwargs)
         except ArgumentError as exc:
@@ -63,12 +90,37 @@ class NewsSpider(scrapy.Spider):
     def parse_arguments(self, **kwargs: Any) -> None:
         """Read the spider's ``-a`` arguments; raise ArgumentError when one is unusable."""
 
+    def url_entries(self, urls: str | None, expected: str) -> list[ListEntry]:
+        """The entries of ``-a url`` (``parser.entry_from_url``); an ArgumentError for a
+        URL that is not ``expected`` ("a ... article URL (expected ...)")."""
+        entries = []
+        for url in split_list(urls):
+            entry = self.parser.entry_from_url(url)
+            if entry is None:
+                raise ArgumentError(f"-a url: {url!r} is not {expected}")
+            entries.append(entry)
+        return entries
+
     def arguments_ok(self) -> bool:
         """False (after logging why) when the arguments were unusable."""
         if self.argument_error:
             self.count("errors/bad_argument")
             self.logger.error("Bad spider argument: %s", self.argument_error)
         return not self.argument_error
+
+    async def start(self) -> AsyncIterator[Request]:
+        if not self.arguments_ok():
+            return
+        if self.entries:
+            for entry in self.new_entries(ListPage(self.entries)):
+                yield self.entry_request(entry)
+            return
+        for request in self.list_requests():
+            yield request
+
+    def list_requests(self) -> Iterable[Request]:
+        """The first list requests of a run that discovers its articles."""
+        return ()
 
     def count(self, key: str, n: int = 1) -> None:
         self.crawler.stats.inc_value(f"newsbot/{key}", n)
@@ -81,6 +133,47 @@ class NewsSpider(scrapy.Spider):
         seen.add(article_id)
         self.count("discovered")
         return True
+
+    async def read_list(
+        self, response: Response, parse: Callable[[], ListPage], where: str
+    ) -> ListPage | Request | None:
+        """``parse()`` of a list answer; when it raises ListAPIError, a retry after a
+        backoff, else (retries spent) one ERROR line (``list_failed``) and None."""
+        try:
+            return parse()
+        except ListAPIError as exc:
+            retry = await self.retry_later(response, f"list answered {exc}")
+            if retry is not None:
+                return retry
+            self.count("errors/list_api")
+            self.logger.error(self.list_failed.format(where=where, url=response.url, error=exc))
+            return None
+
+    def new_entries(self, listing: ListPage) -> Iterator[ListEntry]:
+        """The entries of a listing not yet requested in this run; what it skipped counted."""
+        for kind, number in listing.skipped.items():
+            self.count(f"skipped/{kind}", number)
+        for entry in listing.entries:
+            if self.discovered(entry.id, self.seen):
+                yield entry
+
+    def entry_request(
+        self, entry: ListEntry, referer: str = "", url: str = "", canonical: str = ""
+    ) -> Request:
+        """The request of a listed article: its page ``url`` (default ``entry.url``),
+        exported as ``canonical`` (default: the page URL), the entry for parse_article."""
+        url = url or entry.url
+        return self.article_request(
+            url,
+            canonical or url,
+            self.parse_article,
+            update_time=entry.update_time,
+            headers={"Referer": referer or self.site_url},
+            cb_kwargs={"entry": entry.to_dict()},
+        )
+
+    def parse_article(self, response: Response, entry: dict[str, str]) -> Any:
+        yield self.parser.parse_article(response.text, response.url, ListEntry(**entry))
 
     def request_failed(self, failure: Failure) -> None:
         """Errback: one error line with the URL and reason, and a counter."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 from scrapy.http import Request, Response
@@ -23,6 +23,7 @@ class IfengSpider(NewsSpider):
     through getColumnInfo), ``url`` (comma list of article URLs; skips discovery)."""
 
     name = "ifeng"
+    parser = ifeng
     source = ifeng.SOURCE
     lang = ifeng.LANG
     allowed_domains = ["ifeng.com"]
@@ -32,7 +33,6 @@ class IfengSpider(NewsSpider):
     def parse_arguments(
         self, lists: str | None = None, pages: str | int = 1, url: str | None = None, **_: Any
     ) -> None:
-        self.seen: set[str] = set()
         self.lists = [_list_url(value) for value in split_list(lists)]
         for list_url in self.lists:
             if not _LIST_URL_RE.match(list_url):
@@ -41,25 +41,11 @@ class IfengSpider(NewsSpider):
                     "(expected https://news.ifeng.com/shanklist/3-35197-/ or 3-35197-)"
                 )
         self.pages = positive_int("pages", pages)
-        self.article_urls = []
-        for article_url in split_list(url):
-            canonical = ifeng.canonical_url(article_url)
-            if not canonical:
-                raise ArgumentError(
-                    f"-a url: {article_url!r} is not an ifeng article URL "
-                    "(expected https://news.ifeng.com/c/<11-character id>)"
-                )
-            self.article_urls.append(canonical)
+        self.entries = self.url_entries(
+            url, "an ifeng article URL (expected https://news.ifeng.com/c/<11-character id>)"
+        )
 
-    async def start(self) -> AsyncIterator[Request]:
-        if not self.arguments_ok():
-            return
-        if self.article_urls:
-            for url in self.article_urls:
-                entry = ifeng.ListEntry(id=ifeng.article_id_from_url(url) or "", url=url)
-                if self.discovered(entry.id, self.seen):
-                    yield self.entry_request(entry)
-            return
+    def list_requests(self) -> Iterator[Request]:
         lists = self.lists or [
             _list_url(value) for value in self.settings.getlist("NEWSBOT_IFENG_LISTS")
         ]
@@ -82,23 +68,17 @@ class IfengSpider(NewsSpider):
     async def parse_list(
         self, response: Response, list_url: str, page: int
     ) -> AsyncIterator[Request]:
-        try:
-            listing = ifeng.parse_list(getattr(response, "text", ""))
-        except ifeng.ListAPIError as exc:
-            retry = await self.retry_later(response, f"list answered {exc}")
-            if retry is not None:
-                yield retry
-                return
-            self.count("errors/list_api")
-            self.logger.error(
-                "List failed for %s page %d (%s): %s", list_url, page, response.url, exc
-            )
+        listing = await self.read_list(
+            response,
+            lambda: ifeng.parse_list(getattr(response, "text", "")),
+            f"{list_url} page {page}",
+        )
+        if not isinstance(listing, ifeng.ListPage):
+            if listing is not None:
+                yield listing
             return
-        for kind, number in listing.skipped.items():
-            self.count(f"skipped/{kind}", number)
-        for entry in listing.entries:
-            if self.discovered(entry.id, self.seen):
-                yield self.entry_request(entry)
+        for entry in self.new_entries(listing):
+            yield self.entry_request(entry)
         column = ifeng.column_id(list_url)
         if page < self.pages and column and listing.last_id and not listing.is_end:
             template = self.settings.get("NEWSBOT_IFENG_MORE_API")
@@ -107,18 +87,6 @@ class IfengSpider(NewsSpider):
                 last_id=listing.last_id, last_time=listing.last_time, count=count, column=column
             )
             yield self.list_request(more, list_url, page + 1)
-
-    def entry_request(self, entry: ifeng.ListEntry) -> Request:
-        return self.article_request(
-            entry.url,
-            entry.url,
-            self.parse_article,
-            headers={"Referer": SITE},
-            cb_kwargs={"entry": entry.to_dict()},
-        )
-
-    def parse_article(self, response: Response, entry: dict[str, str]) -> Any:
-        yield ifeng.parse_article(response.text, response.url, ifeng.ListEntry(**entry))
 
 
 def _list_url(value: str) -> str:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 from scrapy.http import Request, Response
 
 from newsbot.parsers import netease
+from newsbot.parsers.common import ListPage
 from newsbot.spiders.base import ArgumentError, NewsSpider, positive_int, split_list
 
 SITE = "https://news.163.com/"
@@ -23,16 +24,17 @@ class NeteaseSpider(NewsSpider):
     list of article URLs; skips discovery)."""
 
     name = "netease"
+    parser = netease
     source = netease.SOURCE
     lang = netease.LANG
     allowed_domains = ["163.com"]
     site_url = SITE
     discovery = "news.163.com JSONP lists (special/cm_yaowen20200213 要闻 …)"
+    list_failed = "List API failed for {where} ({url}): {error}"
 
     def parse_arguments(
         self, feeds: str | None = None, pages: str | int = 1, url: str | None = None, **_: Any
     ) -> None:
-        self.seen: set[str] = set()
         self.feeds = split_list(feeds)
         for feed in self.feeds:
             if not _FEED_RE.match(feed):
@@ -40,29 +42,14 @@ class NeteaseSpider(NewsSpider):
         self.pages = positive_int("pages", pages)
         if self.pages > MAX_PAGES:
             raise ArgumentError(f"-a pages: the lists have at most {MAX_PAGES} pages")
-        self.article_urls: list[str] = []
-        for article_url in split_list(url):
-            canonical = netease.canonical_url(article_url)
-            if not canonical:
-                raise ArgumentError(
-                    f"-a url: {article_url!r} is not a NetEase article URL "
-                    "(expected https://www.163.com/<channel>/article/<16-character DOCID>.html)"
-                )
-            self.article_urls.append(canonical)
+        self.entries = self.url_entries(
+            url,
+            "a NetEase article URL "
+            "(expected https://www.163.com/<channel>/article/<16-character DOCID>.html)",
+        )
 
-    async def start(self) -> AsyncIterator[Request]:
-        if not self.arguments_ok():
-            return
-        if self.article_urls:
-            for article_url in self.article_urls:
-                entry = netease.ListEntry(
-                    id=netease.article_id_from_url(article_url) or "", url=article_url
-                )
-                if self.discovered(entry.id, self.seen):
-                    yield self.entry_request(entry)
-            return
-        feeds = self.feeds or self.settings.getlist("NEWSBOT_NETEASE_FEEDS")
-        for feed in feeds:
+    def list_requests(self) -> Iterator[Request]:
+        for feed in self.feeds or self.settings.getlist("NEWSBOT_NETEASE_FEEDS"):
             for page in range(1, self.pages + 1):
                 yield self.list_request(feed, page)
 
@@ -77,36 +64,17 @@ class NeteaseSpider(NewsSpider):
         )
 
     async def parse_list(self, response: Response, feed: str, page: int) -> AsyncIterator[Request]:
-        try:
-            listing = netease.parse_list(netease.decode_list(response.body, _charset(response)))
-        except netease.ListAPIError as exc:
-            retry = await self.retry_later(response, f"list answered {exc}")
-            if retry is not None:
-                yield retry
-                return
-            self.count("errors/list_api")
-            self.logger.error(
-                "List API failed for feed %s page %d (%s): %s", feed, page, response.url, exc
-            )
-            return
-        for kind, number in listing.skipped.items():
-            self.count(f"skipped/{kind}", number)
-        for entry in listing.entries:
-            if self.discovered(entry.id, self.seen):
-                yield self.entry_request(entry)
-
-    def entry_request(self, entry: netease.ListEntry) -> Request:
-        return self.article_request(
-            entry.url,
-            entry.url,
-            self.parse_article,
-            update_time=entry.update_time,
-            headers={"Referer": SITE},
-            cb_kwargs={"entry": entry.to_dict()},
+        listing = await self.read_list(
+            response,
+            lambda: netease.parse_list(netease.decode_list(response.body, _charset(response))),
+            f"feed {feed} page {page}",
         )
-
-    def parse_article(self, response: Response, entry: dict[str, str]) -> Any:
-        yield netease.parse_article(response.text, response.url, netease.ListEntry(**entry))
+        if not isinstance(listing, ListPage):
+            if listing is not None:
+                yield listing
+            return
+        for entry in self.new_entries(listing):
+            yield self.entry_request(entry)
 
 
 def _charset(response: Response) -> str | None:

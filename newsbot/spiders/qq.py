@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 from scrapy.http import JsonRequest, Request, Response
 
 from newsbot.parsers import qq
-from newsbot.spiders.base import ArgumentError, NewsSpider, positive_int, split_list
+from newsbot.parsers.common import ListEntry, ListPage
+from newsbot.spiders.base import NewsSpider, json_or_none, positive_int, split_list
 
 SITE = "https://news.qq.com/"
 
@@ -19,38 +20,26 @@ class QQSpider(NewsSpider):
     of article URLs; skips discovery)."""
 
     name = "qq"
+    parser = qq
     source = qq.SOURCE
     lang = qq.LANG
     allowed_domains = ["qq.com"]
     site_url = SITE
     discovery = "channel feed API i.news.qq.com/web_feed/getPCList (POST JSON)"
+    list_failed = "List API failed for {where} ({url}): {error}"
 
     def parse_arguments(
         self, channels: str | None = None, pages: str | int = 1, url: str | None = None, **_: Any
     ) -> None:
-        self.seen: set[str] = set()
         self.channels = split_list(channels)
         self.pages = positive_int("pages", pages)
-        self.article_ids = []
-        for article_url in split_list(url):
-            article_id = qq.article_id_from_url(article_url)
-            if not article_id:
-                raise ArgumentError(
-                    f"-a url: {article_url!r} is not a Tencent News article URL "
-                    "(expected https://news.qq.com/rain/a/<16-character id>)"
-                )
-            self.article_ids.append(article_id)
+        self.entries = self.url_entries(
+            url,
+            "a Tencent News article URL (expected https://news.qq.com/rain/a/<16-character id>)",
+        )
 
-    async def start(self) -> AsyncIterator[Request]:
-        if not self.arguments_ok():
-            return
-        if self.article_ids:
-            for article_id in self.article_ids:
-                if self.discovered(article_id, self.seen):
-                    yield self.entry_request(qq.ListEntry(id=article_id))
-            return
-        channels = self.channels or self.settings.getlist("NEWSBOT_QQ_CHANNELS")
-        for channel in channels:
+    def list_requests(self) -> Iterator[Request]:
+        for channel in self.channels or self.settings.getlist("NEWSBOT_QQ_CHANNELS"):
             for page in range(self.pages):
                 yield self.list_request(channel, page)
 
@@ -76,40 +65,22 @@ class QQSpider(NewsSpider):
     async def parse_list(
         self, response: Response, channel: str, page: int
     ) -> AsyncIterator[Request]:
-        try:
-            listing = qq.parse_list(_json_or_none(response))
-        except qq.ListAPIError as exc:
-            retry = await self.retry_later(response, f"list API answered {exc}")
-            if retry is not None:
-                yield retry
-                return
-            self.count("errors/list_api")
-            self.logger.error(
-                "List API failed for channel %s page %d (%s): %s", channel, page, response.url, exc
-            )
-            return
-        for kind, number in listing.skipped.items():
-            self.count(f"skipped/{kind}", number)
-        for entry in listing.entries:
-            if self.discovered(entry.id, self.seen):
-                yield self.entry_request(entry)
-
-    def entry_request(self, entry: qq.ListEntry) -> Request:
-        return self.article_request(
-            qq.PAGE_URL.format(id=entry.id),
-            qq.ARTICLE_URL.format(id=entry.id),
-            self.parse_article,
-            update_time=entry.update_time,
-            headers={"Referer": SITE},
-            cb_kwargs={"entry": entry.to_dict()},
+        listing = await self.read_list(
+            response,
+            lambda: qq.parse_list(json_or_none(response)),
+            f"channel {channel} page {page}",
         )
+        if not isinstance(listing, ListPage):
+            if listing is not None:
+                yield listing
+            return
+        for entry in self.new_entries(listing):
+            yield self.entry_request(entry)
 
-    def parse_article(self, response: Response, entry: dict[str, str]) -> Any:
-        yield qq.parse_article(response.text, response.url, qq.ListEntry(**entry))
-
-
-def _json_or_none(response: Response) -> Any:
-    try:
-        return response.json()
-    except (ValueError, AttributeError):
-        return None
+    def entry_request(
+        self, entry: ListEntry, referer: str = "", url: str = "", canonical: str = ""
+    ) -> Request:
+        """Fetched at news.qq.com (what the site serves), exported as the new.qq.com URL
+        (what the site's files link to)."""
+        page_url, article_url = qq.PAGE_URL.format(id=entry.id), qq.ARTICLE_URL.format(id=entry.id)
+        return super().entry_request(entry, referer, url or page_url, canonical or article_url)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 from scrapy.http import JsonRequest, Request, Response
 
 from newsbot.parsers import thepaper
-from newsbot.spiders.base import ArgumentError, NewsSpider, positive_int, split_list
+from newsbot.parsers.common import ListEntry
+from newsbot.spiders.base import NewsSpider, json_or_none, positive_int, split_list
 
 SITE = "https://www.thepaper.cn/"
 
@@ -18,36 +19,26 @@ class ThePaperSpider(NewsSpider):
     ``pages`` per channel (default 1), ``url`` (comma list of article URLs; skips discovery)."""
 
     name = "thepaper"
+    parser = thepaper
     source = thepaper.SOURCE
     lang = thepaper.LANG
     allowed_domains = ["thepaper.cn"]
     site_url = SITE
     discovery = "channel feed API nodeCont/getByChannelId (POST JSON)"
+    list_failed = "List API failed for {where} ({url}): {error}"
 
     def parse_arguments(
         self, channels: str | None = None, pages: str | int = 1, url: str | None = None, **_: Any
     ) -> None:
-        self.seen: set[str] = set()
         self.channels = split_list(channels)
         self.pages = positive_int("pages", pages)
-        self.article_ids = []
-        for article_url in split_list(url):
-            article_id = thepaper.article_id_from_url(article_url)
-            if not article_id:
-                raise ArgumentError(
-                    f"-a url: {article_url!r} is not a The Paper article URL "
-                    "(expected https://www.thepaper.cn/newsDetail_forward_<number>)"
-                )
-            self.article_ids.append(article_id)
+        self.entries = self.url_entries(
+            url,
+            "a The Paper article URL "
+            "(expected https://www.thepaper.cn/newsDetail_forward_<number>)",
+        )
 
-    async def start(self) -> AsyncIterator[Request]:
-        if not self.arguments_ok():
-            return
-        if self.article_ids:
-            for article_id in self.article_ids:
-                if self.discovered(article_id, self.seen):
-                    yield self.entry_request(thepaper.ListEntry(id=article_id))
-            return
+    def list_requests(self) -> Iterator[Request]:
         for channel in self.channels or self.settings.getlist("NEWSBOT_THEPAPER_CHANNELS"):
             yield self.list_request(channel, 1, "")
 
@@ -73,42 +64,24 @@ class ThePaperSpider(NewsSpider):
     async def parse_list(
         self, response: Response, channel: str, page: int
     ) -> AsyncIterator[Request]:
-        try:
-            listing = thepaper.parse_list(_json_or_none(response))
-        except thepaper.ListAPIError as exc:
-            retry = await self.retry_later(response, f"list API answered {exc}")
-            if retry is not None:
-                yield retry
-                return
-            self.count("errors/list_api")
-            self.logger.error(
-                "List API failed for channel %s page %d (%s): %s", channel, page, response.url, exc
-            )
+        listing = await self.read_list(
+            response,
+            lambda: thepaper.parse_list(json_or_none(response)),
+            f"channel {channel} page {page}",
+        )
+        if not isinstance(listing, thepaper.ListPage):
+            if listing is not None:
+                yield listing
             return
-        for kind, number in listing.skipped.items():
-            self.count(f"skipped/{kind}", number)
-        for entry in listing.entries:
-            if self.discovered(entry.id, self.seen):
-                yield self.entry_request(entry)
+        for entry in self.new_entries(listing):
+            yield self.entry_request(entry)
         if page < self.pages and listing.has_next and listing.start_time:
             yield self.list_request(channel, page + 1, listing.start_time)
 
-    def entry_request(self, entry: thepaper.ListEntry) -> Request:
-        url = thepaper.ARTICLE_URL.format(id=entry.id)
-        return self.article_request(
-            url,
-            url,
-            self.parse_article,
-            headers={"Referer": SITE},
-            cb_kwargs={"entry": entry.to_dict()},
+    def entry_request(
+        self, entry: ListEntry, referer: str = "", url: str = "", canonical: str = ""
+    ) -> Request:
+        """The page URL is made from the id (the feed gives none)."""
+        return super().entry_request(
+            entry, referer, url or thepaper.ARTICLE_URL.format(id=entry.id), canonical
         )
-
-    def parse_article(self, response: Response, entry: dict[str, str]) -> Any:
-        yield thepaper.parse_article(response.text, response.url, thepaper.ListEntry(**entry))
-
-
-def _json_or_none(response: Response) -> Any:
-    try:
-        return response.json()
-    except (ValueError, AttributeError):
-        return None
