@@ -10,6 +10,8 @@ from typing import Any
 
 from parsel import Selector
 
+from newsbot.items import Article
+
 _DECODER = json.JSONDecoder()
 
 
@@ -80,3 +82,54 @@ def embedded_json(html: str, marker: str) -> Any:
             continue
         return value
     return None
+
+
+def text_of(value: Any) -> str:
+    """A JSON value as stripped text, or "" when it is not a string."""
+    return value.strip() if isinstance(value, str) else ""
+
+
+class ArticlePageBase:
+    """Page object of one source's article page: a method per field, assembled by
+    ``to_item``. Subclasses set ``source`` and ``lang`` and implement the fields;
+    ``self.entry`` is the list entry the page was found through (its fallback)."""
+
+    source: str
+    lang: str
+    entry: ListEntry
+
+    def canonical_url(self, article_id: str) -> str:
+        raise NotImplementedError
+
+    def to_item(self) -> Article:
+        article_id = self.article_id()
+        return Article(
+            id=article_id,
+            url=self.canonical_url(article_id),
+            source=self.source,
+            lang=self.lang,
+            title=self.title(),
+            date=self.date(),
+            author=self.author(),
+            thumbnail=self.thumbnail(),
+            body_html=self.body_html(),
+            update_time=self.entry.update_time,
+        )
+
+    def article_id(self) -> str:
+        raise NotImplementedError
+
+    def title(self) -> str:
+        raise NotImplementedError
+
+    def date(self) -> str:
+        raise NotImplementedError
+
+    def author(self) -> str:
+        raise NotImplementedError
+
+    def thumbnail(self) -> str:
+        raise NotImplementedError
+
+    def body_html(self) -> str:
+        raise NotImplementedError

@@ -18,7 +18,15 @@ from newsbot.dates import BEIJING
 from newsbot.html import parse_fragment
 from newsbot.items import Article
 from newsbot.parsers import common
-from newsbot.parsers.common import ListAPIError, ListEntry, embedded_json, first, meta_content
+from newsbot.parsers.common import (
+    ArticlePageBase,
+    ListAPIError,
+    ListEntry,
+    embedded_json,
+    first,
+    meta_content,
+    text_of,
+)
 
 SOURCE = "ifeng"
 LANG = "zh-CN"
@@ -125,19 +133,22 @@ def _entry(url: str, raw: dict[str, Any]) -> ListEntry:
     thumbnails = raw.get("thumbnails")
     images = thumbnails.get("image") if isinstance(thumbnails, dict) else None
     image = images[0] if isinstance(images, list) and images and isinstance(images[0], dict) else {}
-    thumbnail = _text(image.get("url"))
+    thumbnail = text_of(image.get("url"))
     return ListEntry(
         id=article_id_from_url(url) or "",
         url=url,
-        title=_text(raw.get("title")),
-        publish_time=_text(raw.get("newsTime")),
+        title=text_of(raw.get("title")),
+        publish_time=text_of(raw.get("newsTime")),
         thumbnail=unproxy_image(urljoin("https:", thumbnail)) if thumbnail else "",
-        author=_text(raw.get("source")),
+        author=text_of(raw.get("source")),
     )
 
 
-class ArticlePage:
+class ArticlePage(ArticlePageBase):
     """An article page: each field from ``allData.docData``, else the head metas, else the entry."""
+
+    source = SOURCE
+    lang = LANG
 
     def __init__(self, html: str, url: str, entry: ListEntry | None = None) -> None:
         self.selector = Selector(text=html)
@@ -148,7 +159,7 @@ class ArticlePage:
         self.entry = entry or ListEntry(id="")
 
     def article_id(self) -> str:
-        base62 = _text(self.doc.get("base62Id"))
+        base62 = text_of(self.doc.get("base62Id"))
         return (
             first(
                 [
@@ -164,7 +175,7 @@ class ArticlePage:
         candidates = [
             self.selector.css(CANONICAL).get(""),
             meta_content(self.selector, "og:url"),
-            _text(self.doc.get("pcUrl")),
+            text_of(self.doc.get("pcUrl")),
             self.url,
             self.entry.url,
         ]
@@ -179,7 +190,7 @@ class ArticlePage:
         return (
             first(
                 [
-                    _text(self.doc.get("title")),
+                    text_of(self.doc.get("title")),
                     _TITLE_SUFFIX_RE.sub("", meta.strip()),
                     self.entry.title,
                 ]
@@ -191,7 +202,7 @@ class ArticlePage:
         return (
             first(
                 [
-                    _text(self.doc.get("newsTime")),
+                    text_of(self.doc.get("newsTime")),
                     meta_content(self.selector, "article:published_time"),
                     self.selector.css(PUBLISHED).get("").strip(),
                     self.entry.publish_time,
@@ -203,21 +214,21 @@ class ArticlePage:
     def author(self) -> str:
         """The media: ``source`` (a reprint's origin), else the 凤凰号 account, else the editor."""
         account = self.doc.get("fhhAccountDetail") or {}
-        catename = _text(account.get("catename")) if isinstance(account, dict) else ""
+        catename = text_of(account.get("catename")) if isinstance(account, dict) else ""
         return (
             first(
                 [
-                    _text(self.doc.get("source")),
+                    text_of(self.doc.get("source")),
                     catename,
                     self.entry.author,
-                    _text(self.doc.get("editorName")),
+                    text_of(self.doc.get("editorName")),
                 ]
             )
             or ""
         )
 
     def thumbnail(self) -> str:
-        bd_img = _text(self.doc.get("bdImg"))
+        bd_img = text_of(self.doc.get("bdImg"))
         candidates = [
             meta_content(self.selector, "og:image"),
             self.entry.thumbnail,
@@ -236,20 +247,6 @@ class ArticlePage:
         ]
         texts = [text for text in texts if isinstance(text, str)]
         return _fix_images("".join(texts)) if texts else ""
-
-    def to_item(self) -> Article:
-        article_id = self.article_id()
-        return Article(
-            id=article_id,
-            url=self.canonical_url(article_id),
-            source=SOURCE,
-            lang=LANG,
-            title=self.title(),
-            date=self.date(),
-            author=self.author(),
-            thumbnail=self.thumbnail(),
-            body_html=self.body_html(),
-        )
 
 
 def parse_article(html: str, url: str, entry: ListEntry | None = None) -> Article:
@@ -276,7 +273,3 @@ def _epoch_ms(news_time: str) -> int:
     except ValueError:
         return 0
     return int(moment.timestamp() * 1000)
-
-
-def _text(value: Any) -> str:
-    return value.strip() if isinstance(value, str) else ""

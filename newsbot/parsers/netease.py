@@ -14,7 +14,15 @@ from urllib.parse import parse_qs, urlsplit
 from parsel import Selector
 
 from newsbot.items import Article
-from newsbot.parsers.common import ListAPIError, ListEntry, ListPage, first, meta_content
+from newsbot.parsers.common import (
+    ArticlePageBase,
+    ListAPIError,
+    ListEntry,
+    ListPage,
+    first,
+    meta_content,
+    text_of,
+)
 
 SOURCE = "netease"
 LANG = "zh-CN"
@@ -128,9 +136,9 @@ def parse_list(text: str) -> ListPage:
         if not isinstance(raw, dict):
             page.skipped["bad_id"] += 1
             continue
-        url = _text(raw.get("docurl")) or _text(raw.get("tlink"))
+        url = text_of(raw.get("docurl")) or text_of(raw.get("tlink"))
         canonical = canonical_url(url)
-        if _VIDEO_RE.match(url) or _text(raw.get("newstype")) == "video":
+        if _VIDEO_RE.match(url) or text_of(raw.get("newstype")) == "video":
             page.skipped["video"] += 1
         elif canonical:
             page.entries.append(_entry(canonical, raw))
@@ -145,10 +153,10 @@ def _entry(url: str, raw: dict[str, Any]) -> ListEntry:
     return ListEntry(
         id=article_id_from_url(url) or "",
         url=url,
-        title=_text(raw.get("title")),
-        publish_time=list_time(_text(raw.get("time"))),
-        thumbnail=unwrap_image(_text(raw.get("imgurl"))),
-        author=_text(raw.get("source")),
+        title=text_of(raw.get("title")),
+        publish_time=list_time(text_of(raw.get("time"))),
+        thumbnail=unwrap_image(text_of(raw.get("imgurl"))),
+        author=text_of(raw.get("source")),
     )
 
 
@@ -161,16 +169,19 @@ def list_time(value: str) -> str:
     return f"{year}-{int(month):02d}-{int(day):02d} {clock}"
 
 
-class ArticlePage:
+class ArticlePage(ArticlePageBase):
     """A www.163.com article page (2025 layout): one method per field, each falling back
     to the list entry."""
+
+    source = SOURCE
+    lang = LANG
 
     def __init__(self, html: str, url: str, entry: ListEntry | None = None) -> None:
         self.selector = Selector(text=html)
         self.url = url
         self.entry = entry or ListEntry(id="")
 
-    def canonical_url(self) -> str:
+    def canonical_url(self, article_id: str = "") -> str:
         link = self.selector.xpath("//link[@rel='canonical']/@href").get("")
         return (
             first(
@@ -191,11 +202,11 @@ class ArticlePage:
         dom = self.selector.css(TITLE_CSS).xpath("string()").get("").strip()
         return first([dom, meta_content(self.selector, "og:title"), self.entry.title]) or ""
 
-    def info_text(self) -> str:
+    def infotext_of(self) -> str:
         return " ".join(self.selector.css(INFO_CSS).xpath("string()").get("").split())
 
     def date(self) -> str:
-        visible = _INFO_DATE_RE.search(self.info_text())
+        visible = _INFO_DATE_RE.search(self.infotext_of())
         return (
             first(
                 [
@@ -212,7 +223,7 @@ class ArticlePage:
         """The source the article is credited to (``来源: …``), not the editor."""
         info = self.selector.css(INFO_CSS)
         link = info.xpath(".//a[not(contains(@class, 'post_jubao'))]").xpath("string()").get("")
-        in_info = _SOURCE_LINE_RE.search(self.info_text())
+        in_info = _SOURCE_LINE_RE.search(self.infotext_of())
         author_box = " ".join(self.selector.css(AUTHOR_CSS).xpath("string()").get("").split())
         in_box = _SOURCE_LINE_RE.search(author_box)
         wemedia = self.selector.css(".post_wemedia_name").xpath("string()").get("")
@@ -248,28 +259,10 @@ class ArticlePage:
                 return node.get()
         return ""
 
-    def to_item(self) -> Article:
-        return Article(
-            id=self.article_id(),
-            url=self.canonical_url(),
-            source=SOURCE,
-            lang=LANG,
-            title=self.title(),
-            date=self.date(),
-            author=self.author(),
-            thumbnail=self.thumbnail(),
-            body_html=self.body_html(),
-            update_time=self.entry.update_time,
-        )
-
 
 def parse_article(html: str, url: str, entry: ListEntry | None = None) -> Article:
     """The article item of a page (body still uncleaned: the pipeline cleans it)."""
     return ArticlePage(html, url, entry).to_item()
-
-
-def _text(value: Any) -> str:
-    return value.strip() if isinstance(value, str) else ""
 
 
 def _drop_trailing_commas(text: str) -> str:

@@ -15,7 +15,7 @@ from parsel import Selector
 
 from newsbot.items import Article
 from newsbot.parsers import common
-from newsbot.parsers.common import ListAPIError, ListEntry, first, meta_content
+from newsbot.parsers.common import ArticlePageBase, ListAPIError, ListEntry, first, meta_content
 
 SOURCE = "people"
 LANG = "zh-CN"
@@ -119,8 +119,11 @@ def parse_list(html: str, url: str) -> ListPage:
     return page
 
 
-class ArticlePage:
+class ArticlePage(ArticlePageBase):
     """A people.com.cn article page (2020s ``rm_txt`` layout, 2019 ``box01`` fallback)."""
+
+    source = SOURCE
+    lang = LANG
 
     def __init__(self, html: str, url: str, entry: ListEntry | None = None) -> None:
         self.selector = Selector(text=html)
@@ -137,7 +140,7 @@ class ArticlePage:
             from_meta = f"c{node}-{content}"
         return first([article_id_from_url(self.url), self.entry.id, from_meta]) or ""
 
-    def canonical(self) -> str:
+    def canonical_url(self, article_id: str = "") -> str:
         return first([canonical_url(self.url), self.entry.url, self.url]) or ""
 
     def title(self) -> str:
@@ -194,19 +197,6 @@ class ArticlePage:
         body = Selector(text=node[0].get())
         body.css(BODY_JUNK).drop()
         return first(body.css("body > *").getall()) or ""
-
-    def to_item(self) -> Article:
-        return Article(
-            id=self.article_id(),
-            url=self.canonical(),
-            source=SOURCE,
-            lang=LANG,
-            title=self.title(),
-            date=self.date(),
-            author=self.author(),
-            thumbnail=self.thumbnail(),
-            body_html=self.body_html(),
-        )
 
 
 def parse_article(html: str, url: str, entry: ListEntry | None = None) -> Article:

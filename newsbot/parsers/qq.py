@@ -12,12 +12,14 @@ from parsel import Selector
 
 from newsbot.items import Article
 from newsbot.parsers.common import (
+    ArticlePageBase,
     ListAPIError,
     ListEntry,
     ListPage,
     embedded_json,
     first,
     meta_content,
+    text_of,
 )
 
 SOURCE = "qq"
@@ -99,18 +101,24 @@ def _entry(article_id: str, raw: dict[str, Any]) -> ListEntry:
     )
 
 
-class ArticlePage:
+class ArticlePage(ArticlePageBase):
     """A Tencent News article page: one method per field.
 
     Each field comes from ``window.DATA`` or the DOM, each falling back to the
     other, then to the list entry.
     """
 
+    source = SOURCE
+    lang = LANG
+
     def __init__(self, html: str, url: str, entry: ListEntry | None = None) -> None:
         self.selector = Selector(text=html)
         self.data: dict[str, Any] = embedded_json(html, "window.DATA") or {}
         self.url = url
         self.entry = entry or ListEntry(id="")
+
+    def canonical_url(self, article_id: str) -> str:
+        return ARTICLE_URL.format(id=article_id)
 
     def article_id(self) -> str:
         for candidate in (self.data.get("cms_id"), self.data.get("article_id")):
@@ -125,7 +133,7 @@ class ArticlePage:
             first(
                 [
                     dom.strip(),
-                    _text(self.data.get("title")),
+                    text_of(self.data.get("title")),
                     meta.removesuffix(TITLE_SUFFIX).strip(),
                     self.entry.title,
                 ]
@@ -137,7 +145,7 @@ class ArticlePage:
         return (
             first(
                 [
-                    _text(self.data.get("pubtime")),
+                    text_of(self.data.get("pubtime")),
                     meta_content(self.selector, "article:published_time"),
                     self.entry.publish_time,
                 ]
@@ -150,7 +158,7 @@ class ArticlePage:
         return (
             first(
                 [
-                    _text(self.data.get("media")),
+                    text_of(self.data.get("media")),
                     meta_content(self.selector, "article:author"),
                     dom.strip(),
                     self.entry.author,
@@ -177,29 +185,10 @@ class ArticlePage:
         attributes = self.data.get("originAttribute") or {}
         return _IMG_PLACEHOLDER_RE.sub(lambda m: _origin_image(attributes.get(m.group(1))), text)
 
-    def to_item(self) -> Article:
-        article_id = self.article_id()
-        return Article(
-            id=article_id,
-            url=ARTICLE_URL.format(id=article_id),
-            source=SOURCE,
-            lang=LANG,
-            title=self.title(),
-            date=self.date(),
-            author=self.author(),
-            thumbnail=self.thumbnail(),
-            body_html=self.body_html(),
-            update_time=self.entry.update_time,
-        )
-
 
 def parse_article(html: str, url: str, entry: ListEntry | None = None) -> Article:
     """The article item of a page (body still uncleaned: the pipeline cleans it)."""
     return ArticlePage(html, url, entry).to_item()
-
-
-def _text(value: Any) -> str:
-    return value.strip() if isinstance(value, str) else ""
 
 
 def _origin_image(record: Any) -> str:

@@ -16,7 +16,14 @@ from parsel import Selector
 from newsbot.dates import DateError, normalize_date
 from newsbot.items import Article
 from newsbot.parsers import common
-from newsbot.parsers.common import ListAPIError, ListEntry, first, meta_content
+from newsbot.parsers.common import (
+    ArticlePageBase,
+    ListAPIError,
+    ListEntry,
+    first,
+    meta_content,
+    text_of,
+)
 
 SOURCE = "sina"
 LANG = "zh-CN"
@@ -119,24 +126,27 @@ def _entry(url: str, raw: dict[str, Any]) -> ListEntry:
     return ListEntry(
         id=article_id_from_url(url) or "",
         url=url,
-        title=_text(raw.get("title")),
+        title=text_of(raw.get("title")),
         publish_time=_epoch_date(raw.get("ctime") or raw.get("intime")),
         update_time=_epoch_date(raw.get("mtime")),
         thumbnail=_absolute(first([img.get("u"), *images]) or ""),
-        author=_text(raw.get("media_name")) or _text(raw.get("author")),
+        author=text_of(raw.get("media_name")) or text_of(raw.get("author")),
     )
 
 
-class ArticlePage:
+class ArticlePage(ArticlePageBase):
     """A Sina PC article page (``#article`` news layout or ``#artibody`` channel
     layout): one method per field, each falling back to the list entry."""
+
+    source = SOURCE
+    lang = LANG
 
     def __init__(self, html: str, url: str, entry: ListEntry | None = None) -> None:
         self.selector = Selector(text=html)
         self.url = url
         self.entry = entry or ListEntry(id="")
 
-    def canonical_url(self) -> str:
+    def canonical_url(self, article_id: str = "") -> str:
         return (
             first(
                 [
@@ -218,28 +228,10 @@ class ArticlePage:
                 return node.get()
         return ""
 
-    def to_item(self) -> Article:
-        return Article(
-            id=self.article_id(),
-            url=self.canonical_url(),
-            source=SOURCE,
-            lang=LANG,
-            title=self.title(),
-            date=self.date(),
-            author=self.author(),
-            thumbnail=self.thumbnail(),
-            body_html=self.body_html(),
-            update_time=self.entry.update_time,
-        )
-
 
 def parse_article(html: str, url: str, entry: ListEntry | None = None) -> Article:
     """The article item of a page (body still uncleaned: the pipeline cleans it)."""
     return ArticlePage(html, url, entry).to_item()
-
-
-def _text(value: Any) -> str:
-    return value.strip() if isinstance(value, str) else ""
 
 
 def _int(value: Any) -> int:

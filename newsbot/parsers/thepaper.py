@@ -15,7 +15,7 @@ from parsel import Selector
 from newsbot.dates import DateError, normalize_date
 from newsbot.items import Article
 from newsbot.parsers import common
-from newsbot.parsers.common import ListAPIError, ListEntry, first, meta_content
+from newsbot.parsers.common import ListAPIError, ListEntry, first, meta_content, text_of
 
 SOURCE = "thepaper"
 LANG = "zh-CN"
@@ -73,10 +73,10 @@ def _entry(cont_id: str, raw: dict[str, Any]) -> ListEntry:
     node = raw.get("nodeInfo") or {}
     return ListEntry(
         id=cont_id,
-        title=_text(raw.get("name")),
+        title=text_of(raw.get("name")),
         publish_time=str(raw.get("pubTimeLong") or ""),
-        thumbnail=_text(raw.get("pic")),
-        author=_text(node.get("name")) if isinstance(node, dict) else "",
+        thumbnail=text_of(raw.get("pic")),
+        author=text_of(node.get("name")) if isinstance(node, dict) else "",
     )
 
 
@@ -109,13 +109,13 @@ class ArticlePage:
         meta = meta_content(self.selector, "og:title") or self.selector.css("title::text").get("")
         for suffix in TITLE_SUFFIXES:
             meta = meta.removesuffix(suffix)
-        return first([_text(self.detail.get("name")), meta.strip(), self.entry.title]) or ""
+        return first([text_of(self.detail.get("name")), meta.strip(), self.entry.title]) or ""
 
     def date(self) -> str:
         """The first candidate in a known format (``pubTime`` may be relative: "3小时前")."""
         candidates = [
             str(self.detail.get("publishTime") or ""),
-            _text(self.detail.get("pubTime")),
+            text_of(self.detail.get("pubTime")),
             self.entry.publish_time,
         ]
         for candidate in candidates:
@@ -128,20 +128,20 @@ class ArticlePage:
 
     def author(self) -> str:
         node = self.detail.get("nodeInfo") or {}
-        column = _text(node.get("name")) if isinstance(node, dict) else ""
-        return first([_text(self.detail.get("author")), column, self.entry.author]) or ""
+        column = text_of(node.get("name")) if isinstance(node, dict) else ""
+        return first([text_of(self.detail.get("author")), column, self.entry.author]) or ""
 
     def thumbnail(self) -> str:
         candidates = [
-            _text(self.detail.get("sharePic")),
-            _text(self.detail.get("bigPic")),
+            text_of(self.detail.get("sharePic")),
+            text_of(self.detail.get("bigPic")),
             meta_content(self.selector, "og:image"),
             self.entry.thumbnail,
         ]
         return first(candidates) or ""
 
     def body_html(self) -> str:
-        return _text(self.detail.get("content"))
+        return text_of(self.detail.get("content"))
 
     def to_item(self) -> Article:
         article_id = self.article_id()
@@ -170,7 +170,3 @@ def _dig(value: Any, *keys: str) -> Any:
     for key in keys:
         value = value.get(key) if isinstance(value, dict) else None
     return value
-
-
-def _text(value: Any) -> str:
-    return value.strip() if isinstance(value, str) else ""

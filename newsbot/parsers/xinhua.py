@@ -12,7 +12,14 @@ from urllib.parse import urljoin
 from parsel import Selector
 
 from newsbot.items import Article
-from newsbot.parsers.common import ListAPIError, ListEntry, ListPage, first, meta_content
+from newsbot.parsers.common import (
+    ArticlePageBase,
+    ListAPIError,
+    ListEntry,
+    ListPage,
+    first,
+    meta_content,
+)
 
 SOURCE = "xinhua"
 LANG = "zh-CN"
@@ -84,11 +91,11 @@ def parse_list(payload: Any, ds_url: str, limit: int | None = None) -> ListPage:
 def _row_entries(row: dict[str, Any], ds_url: str) -> list[ListEntry]:
     is_link = str(row.get("contentType") or "") == "Link"
     links = [
-        (str(link.get("linkUrl") or ""), _text(link.get("linkTitle")))
+        (str(link.get("linkUrl") or ""), _visible_text(link.get("linkTitle")))
         for link in row.get("linkUrls") or []
         if isinstance(link, dict)
     ]
-    links.append((str(row.get("publishUrl") or ""), _text(row.get("title"))))
+    links.append((str(row.get("publishUrl") or ""), _visible_text(row.get("title"))))
     images = [*(row.get("titleImages") or []), *(row.get("shareImages") or [])]
     cover = first(image.get("imageUrl") for image in images if isinstance(image, dict))
     entries: dict[str, ListEntry] = {}
@@ -106,7 +113,7 @@ def _row_entries(row: dict[str, Any], ds_url: str) -> list[ListEntry]:
     return list(entries.values())
 
 
-def _text(value: Any) -> str:
+def _visible_text(value: Any) -> str:
     """Visible text of a string that may be an HTML fragment (``<a href=…>title</a>``)."""
     if not isinstance(value, str) or not value.strip():
         return ""
@@ -115,8 +122,11 @@ def _text(value: Any) -> str:
     return " ".join(Selector(text=value).xpath("string(//body)").get("").split())
 
 
-class ArticlePage:
+class ArticlePage(ArticlePageBase):
     """A www.news.cn article page (``c.html``): PC header, mobile header, ``#detailContent``."""
+
+    source = SOURCE
+    lang = LANG
 
     def __init__(self, html: str, url: str, entry: ListEntry | None = None) -> None:
         self.selector = Selector(text=html)
@@ -127,7 +137,7 @@ class ArticlePage:
     def article_id(self) -> str:
         return first([article_id_from_url(self.url), self.entry.id]) or ""
 
-    def canonical(self) -> str:
+    def canonical_url(self, article_id: str = "") -> str:
         return first([canonical_url(self.url), self.entry.url, self.url]) or ""
 
     def title(self) -> str:
@@ -143,7 +153,7 @@ class ArticlePage:
         clock = header.css(".time::text").get("").strip()
         pc = f"{year}-{day[0]}-{day[1]} {clock}".strip() if year and len(day) == 2 else ""
         mobile = _DATETIME_RE.search(self.info)
-        match = _URL_RE.match(self.canonical())
+        match = _URL_RE.match(self.canonical_url())
         url_day = match.group(3) if match else ""
         return (
             first(
@@ -171,19 +181,6 @@ class ArticlePage:
         """``#detailContent``, uncleaned (its relative image URLs are resolved by the
         cleaner against the article URL, whose folder holds the images)."""
         return self.selector.css(BODY).get(default="")
-
-    def to_item(self) -> Article:
-        return Article(
-            id=self.article_id(),
-            url=self.canonical(),
-            source=SOURCE,
-            lang=LANG,
-            title=self.title(),
-            date=self.date(),
-            author=self.author(),
-            thumbnail=self.thumbnail(),
-            body_html=self.body_html(),
-        )
 
 
 def parse_article(html: str, url: str, entry: ListEntry | None = None) -> Article:
