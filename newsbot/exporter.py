@@ -106,17 +106,19 @@ class MarkdownExporter:
         return (WriteResult.OVERWRITTEN if existed else WriteResult.WRITTEN), path
 
 
-def write_atomic(path: Path, text: str, replace: bool) -> bool:
-    """Write ``text`` to ``path`` through a temporary file in the same folder.
+def write_atomic(path: Path, text: str | bytes, replace: bool) -> bool:
+    """Write ``text`` (UTF-8; or bytes) to ``path`` through a temporary file in the
+    same folder.
 
     Without ``replace`` the file is linked into place, which fails if another
     writer got there first: returns False then, and nothing is overwritten.
     """
+    data = text.encode("utf-8") if isinstance(text, str) else text
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX, dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         if replace:

@@ -196,3 +196,20 @@ def _drop_trailing_image_block(root: lxml.html.HtmlElement) -> int:
         if count:
             last.drop_tree()
         return count
+
+
+def replace_image_sources(html: str, sources: dict[str, str]) -> str:
+    """A cleaned body with the ``src`` of its images replaced per ``sources``
+    (old URL → new URL); images not listed keep theirs."""
+    if not sources or not html:
+        return html
+    root = parse_fragment(html)
+    changed = False
+    for img in root.iter("img"):
+        new = sources.get(img.get("src") or "")
+        if new:
+            img.set("src", new)
+            changed = True
+    if not changed:
+        return html
+    return ((root.text or "") + "".join(_serialize(child) for child in root)).strip()

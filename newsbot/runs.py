@@ -9,7 +9,7 @@ import os
 import time
 from collections import Counter
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -69,12 +69,39 @@ def export_lock(settings: BaseSettings) -> Iterator[Path]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def run_crawlers(process: CrawlerProcessBase, crawlers: list[Crawler]) -> int:
-    """Start the crawlers under the export lock, commit what they wrote if asked,
-    and return the exit status: 0, or why the run failed."""
-    settings = process.settings
+def writes_files(settings: BaseSettings) -> bool:
+    """Whether a crawler writes into NEWSBOT_EXPORT_DIR: every one without Redis;
+    with NEWSBOT_REDIS_URL only the writer (``scrapy drain``), the workers push
+    their items to Redis (and run side by side, even on one machine)."""
+    return not settings.get("NEWSBOT_REDIS_URL") or settings.get("NEWSBOT_REDIS_ROLE") == "writer"
+
+
+def redis_unavailable(settings: BaseSettings) -> str:
+    """Why NEWSBOT_REDIS_URL (when set) cannot be used, or ''."""
+    if not settings.get("NEWSBOT_REDIS_URL"):
+        return ""
+    from newsbot.distributed import RedisUnavailable, check_redis
+
     try:
-        with export_lock(settings):
+        check_redis(settings)
+    except RedisUnavailable as exc:
+        return str(exc)
+    return ""
+
+
+def run_crawlers(process: CrawlerProcessBase, crawlers: list[Crawler]) -> int:
+    """Start the crawlers under the export lock (if they write files), commit what
+    they wrote if asked, and return the exit status: 0, or why the run failed."""
+    settings = process.settings
+    problem = redis_unavailable(settings)
+    if problem:
+        # Before anything started: no request made, no file or Redis key written.
+        logger.error("%s", problem)
+        print(f"newsbot: {problem}", flush=True)
+        return EXIT_FAILED
+    lock = export_lock(settings) if any(writes_files(c.settings) for c in crawlers) else None
+    try:
+        with lock or nullcontext():
             process.start()
             status = git_commit(settings, crawlers)
     except RunLocked as exc:
@@ -83,6 +110,10 @@ def run_crawlers(process: CrawlerProcessBase, crawlers: list[Crawler]) -> int:
         return EXIT_LOCKED
     if process.bootstrap_failed:
         return EXIT_FAILED
+    if any(c.stats.get_value("newsbot/redis/writer_locked") for c in crawlers):
+        return EXIT_LOCKED  # another scrapy drain writes this site
+    if any(c.stats.get_value("newsbot/errors/redis") for c in crawlers):
+        return EXIT_FAILED  # Redis failed during the run (its work resumes later)
     if any(c.stats.get_value("newsbot/errors/bad_argument") for c in crawlers):
         return EXIT_BAD_ARGUMENT
     if any(c.stats.get_value("newsbot/errors/write") for c in crawlers):
@@ -113,7 +144,14 @@ def source_failures(crawlers: list[Crawler]) -> dict[str, list[str]]:
     """Per source, why its run failed (sources that did fine are left out)."""
     failures = {}
     for crawler in crawlers:
-        report = CrawlReport.of(crawler).report
+        try:
+            report = CrawlReport.of(crawler).report
+        except RuntimeError:
+            continue  # never started (Redis unreachable): the exit status says why
+        shared = crawler.stats.get_value("newsbot/redis/run_discovered") if report else None
+        if shared:
+            # A worker of a distributed run: its source discovered what all workers did.
+            report = {**report, "discovered": max(report["discovered"], shared)}
         reasons = failure_reasons(report) if report else ["did not run to the end"]
         if (
             crawler.spider

@@ -3,6 +3,8 @@
 Override any of them per run with ``-s NAME=VALUE`` or in a Scrapyd job.
 """
 
+import os
+
 BOT_NAME = "newsbot"
 SPIDER_MODULES = ["newsbot.spiders"]
 NEWSPIDER_MODULE = "newsbot.spiders"
@@ -48,6 +50,7 @@ NEWSBOT_RETRY_BACKOFF_MAX = 60.0
 ITEM_PIPELINES = {
     "newsbot.pipelines.ValidatePipeline": 100,
     "newsbot.pipelines.NormalisePipeline": 200,
+    "newsbot.pipelines.LocalImagesPipeline": 250,  # NEWSBOT_IMAGES (off by default)
     "newsbot.pipelines.ConvertPipeline": 300,
     "newsbot.pipelines.ExportPipeline": 900,
 }
@@ -94,6 +97,17 @@ NEWSBOT_GIT_COMMIT = False
 NEWSBOT_MIN_BODY_CHARS = 20
 # Zone that dates with an explicit offset are converted to (the sources' local time).
 NEWSBOT_TIMEZONE = "Asia/Shanghai"
+
+# --- distributed crawling (README: "Distributed crawling on Redis") --------------
+# With NEWSBOT_REDIS_URL (setting or environment variable) the add-on makes a crawl a
+# worker of a crawl shared through Redis, and `scrapy drain` the one writer of the files.
+ADDONS = {"newsbot.addons.RedisAddon": 0}
+NEWSBOT_REDIS_URL = os.environ.get("NEWSBOT_REDIS_URL", "")
+# First part of every Redis key: one prefix (or one Redis database) per site.
+NEWSBOT_REDIS_PREFIX = "newsbot"
+# Seconds after which the requests a silent (killed) worker held go back to the queue,
+# and after which a silent writer's lock expires.
+NEWSBOT_REDIS_HEARTBEAT = 30.0
 
 # --- sources ----------------------------------------------------------------
 # Configured feed sources (see newsbot/sources.toml); empty: the packaged file.
@@ -147,5 +161,22 @@ NEWSBOT_XINHUA_DS_FILES = [
     "https://www.news.cn/tech/ds_fd79514d92f34849bc8baef7ce3d5aae.json",
 ]
 NEWSBOT_XINHUA_PAGE_SIZE = 20
+
+# --- images (README: "Images") --------------------------------------------------
+# remote: the articles link the sources' images, nothing is downloaded; bundle: each
+# article is a Hugo page bundle {lang}/news/{source}/{id}/index.{lang}.md with its
+# images beside it; static: images in {NEWSBOT_STATIC_DIR}/images/{source}/, linked
+# as /images/{source}/<sha1>.<ext>.
+NEWSBOT_IMAGES = "remote"
+# The site's static folder for NEWSBOT_IMAGES=static; "": the static/ folder beside
+# NEWSBOT_EXPORT_DIR (<site>/static for <site>/content).
+NEWSBOT_STATIC_DIR = ""
+# Largest image downloaded, in bytes: a bigger one keeps its remote link (0: DOWNLOAD_MAXSIZE).
+NEWSBOT_IMAGES_MAX_BYTES = 5 * 1024 * 1024
+# Most images downloaded per article, cover included (0: no limit); the rest stay remote.
+NEWSBOT_IMAGES_MAX_PER_ARTICLE = 50
+# Formats converted before they are stored: "webp" (to JPEG, PNG if transparent) and/or
+# "gif" (to PNG; animated ones are kept). Needs Pillow: pip install 'newsbot[images]'.
+NEWSBOT_IMAGES_CONVERT = []
 
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 import subprocess
 from collections import Counter
 from pathlib import Path
+
+logger = logging.getLogger(__name__)
 
 FALLBACK_IDENTITY = ["-c", "user.name=newsbot", "-c", "user.email=newsbot@localhost"]
 
@@ -45,7 +48,8 @@ def check_clean_state(repo: Path) -> None:
 
 
 def commit_message(written: list[tuple[str, Path]]) -> str:
-    counts = Counter(source for source, _ in written)
+    """Counts the articles (Markdown files) per source; their images go along uncounted."""
+    counts = Counter(source for source, path in written if path.suffix == ".md")
     lines = [f"{source}: {count}" for source, count in sorted(counts.items())]
     total = sum(counts.values())
     return f"newsbot: {total} new or updated article{'s' if total != 1 else ''}\n\n" + "\n".join(
@@ -63,6 +67,13 @@ def commit_written(export_dir: Path, written: list[tuple[str, Path]]) -> str | N
         return None
     repo = repo_root(export_dir.resolve())
     check_clean_state(repo)
+    inside = [(source, path) for source, path in written if path.resolve().is_relative_to(repo)]
+    outside = len(written) - len(inside)
+    if outside:  # images in a NEWSBOT_STATIC_DIR of another repository
+        logger.warning("%d written files are outside %s: not committed", outside, repo)
+    written = inside
+    if not written:
+        return None
     paths = sorted({str(path.resolve().relative_to(repo)) for _, path in written})
     git(repo, "add", "--", *paths)
     if git(repo, "diff", "--cached", "--quiet", "--", *paths, check=False).returncode == 0:

@@ -33,6 +33,7 @@ SOURCE_LINE_RE = re.compile(r"^\[(?P<source>[^\]\n]+)\]\((?P<url>[^)\s]+)\)$")
 
 EXPORTED = "exported"
 REJECTED = "rejected"  # gone (404/410) or dropped for a reason the page will keep
+QUEUED = "queued"  # with Redis: fetched and queued for the writer, file not written yet
 
 
 @dataclass(frozen=True)

@@ -54,6 +54,7 @@ class Hit:
     path: str
     body: bytes
     at: float = field(default_factory=time.monotonic)
+    headers: dict[str, str] = field(default_factory=dict)  # names lowercased
 
 
 Handler = Callable[["FixtureSite", "re.Match[str]", Hit], Reply]
@@ -119,7 +120,8 @@ def make_handler(site: FixtureSite) -> type[BaseHTTPRequestHandler]:
         def _serve(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length) if length else b""
-            reply = site.answer(Hit(self.command, self.path, body))
+            headers = {name.lower(): value for name, value in self.headers.items()}
+            reply = site.answer(Hit(self.command, self.path, body, headers=headers))
             if reply.abort:
                 self.close_connection = True
                 self.connection.shutdown(socket.SHUT_RDWR)

@@ -2,7 +2,8 @@
 
 Each module defines ``add(site)``, which adds that source's routes (paths are
 ``/{host}/{path}``, see tests.support.localsite) serving files from
-``tests/fixtures/<source>/``. ``all_sites()`` serves every source at once.
+``tests/fixtures/<source>/``; ``images`` is the host of the qq pages' images.
+``all_sites()`` serves every source at once.
 """
 
 from __future__ import annotations
