@@ -121,6 +121,8 @@ class CharsetRepairMiddleware:
         if body.startswith(codecs.BOM_UTF8):
             return response  # Scrapy honours a BOM over every declaration
         used = response.encoding
+        if _is_utf8(used) and "\ufffd" not in response.text:
+            return response  # the usual case, decided by the decode the spider reuses
         utf8 = _decodes(body, "utf-8")
         if _decodes(body, used) and (not utf8 or body.isascii() or _is_utf8(used)):
             return response

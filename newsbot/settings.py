@@ -69,7 +69,10 @@ EXTENSIONS = {
     "newsbot.extensions.state.ExportState": 0,
     "newsbot.extensions.report.CrawlReport": 500,
     "newsbot.extensions.quietlog.QuietNetworkErrors": 0,
+    "newsbot.extensions.gctune.GCTune": 0,
 }
+# Young-generation GC threshold during crawls (see newsbot/extensions/gctune.py); 0: default.
+NEWSBOT_GC_THRESHOLD = 50_000
 LOG_FORMATTER = "newsbot.logformatter.NewsbotLogFormatter"
 LOG_LEVEL = "INFO"
 STATS_DUMP = True

@@ -22,21 +22,29 @@ def crawl_settings(url: str) -> list[str]:
     return ["-s", f"DOWNLOAD_HANDLERS={handlers}", "-s", f"NEWSBOT_TEST_SITE={url}"]
 
 
+def shell_flags(url: str) -> str:
+    """The crawl settings for the server at ``url``, quoted for a shell."""
+    return " ".join(
+        f"'{part}'" if " " in part or "{" in part else part for part in crawl_settings(url)
+    )
+
+
+def wait_for_interrupt() -> None:
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        pass
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, default=8800)
     args = parser.parse_args()
     with FixtureServer(all_sites(), args.port) as server:
-        flags = " ".join(
-            f"'{part}'" if " " in part or "{" in part else part
-            for part in crawl_settings(server.url)
-        )
+        flags = shell_flags(server.url)
         print(f"Fixture sites at {server.url}. Crawl them with:\n  scrapy crawl qq {flags}")
-        try:
-            while True:
-                time.sleep(3600)
-        except KeyboardInterrupt:
-            pass
+        wait_for_interrupt()
 
 
 if __name__ == "__main__":
