@@ -8,6 +8,11 @@ from tests.conftest import run_scrapy
 from tests.test_e2e_qq import CHANNELS
 
 
+def state(tmp_path) -> list[str]:
+    """Keep the run's state (store, runs.jsonl, lock) out of the working copy."""
+    return ["-s", f"NEWSBOT_STATE_DIR={tmp_path / 'state'}"]
+
+
 def tree(folder):
     return {p.relative_to(folder): p.read_bytes() for p in folder.rglob("*.md")}
 
@@ -32,7 +37,7 @@ def test_feed_renders_to_the_crawled_files(crawl, tmp_path):
     } <= set(record)
 
     out = tmp_path / "rendered"
-    proc = run_scrapy(["render", str(feed), "-s", f"NEWSBOT_EXPORT_DIR={out}"])
+    proc = run_scrapy(["render", str(feed), "-s", f"NEWSBOT_EXPORT_DIR={out}", *state(tmp_path)])
     assert proc.returncode == 0, proc.stderr
     assert tree(out) == tree(crawled.export_dir)
 
@@ -48,7 +53,9 @@ def test_body_is_made_from_body_html_when_absent(crawl, tmp_path):
         "\n".join(json.dumps(r, ensure_ascii=False) for r in lines) + "\n", encoding="utf-8"
     )
     out = tmp_path / "rendered"
-    proc = run_scrapy(["render", str(stripped), "-s", f"NEWSBOT_EXPORT_DIR={out}"])
+    proc = run_scrapy(
+        ["render", str(stripped), "-s", f"NEWSBOT_EXPORT_DIR={out}", *state(tmp_path)]
+    )
     assert proc.returncode == 0, proc.stderr
     assert tree(out) == tree(crawled.export_dir)
 
@@ -66,7 +73,7 @@ def test_bad_lines_are_reported_and_the_rest_rendered(tmp_path):
     }
     feed.write_text("{broken\n" + json.dumps(good) + "\n[1]\n", encoding="utf-8")
     out = tmp_path / "out"
-    proc = run_scrapy(["render", str(feed), "-s", f"NEWSBOT_EXPORT_DIR={out}"])
+    proc = run_scrapy(["render", str(feed), "-s", f"NEWSBOT_EXPORT_DIR={out}", *state(tmp_path)])
     assert proc.returncode == 1
     assert "line 1 skipped: not JSON" in proc.stderr and "line 3 skipped" in proc.stderr
     assert (
@@ -77,5 +84,5 @@ def test_bad_lines_are_reported_and_the_rest_rendered(tmp_path):
 
 
 def test_missing_feed_is_a_usage_error(tmp_path):
-    proc = run_scrapy(["render", str(tmp_path / "nope.jsonl")])
+    proc = run_scrapy(["render", str(tmp_path / "nope.jsonl"), *state(tmp_path)])
     assert proc.returncode == 2 and "no such feed file" in proc.stderr
