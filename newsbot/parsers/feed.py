@@ -21,7 +21,7 @@ from parsel import Selector
 from newsbot.dates import DateError, format_date, parse_date
 from newsbot.html import one_line
 from newsbot.items import Article
-from newsbot.parsers.common import first, meta_content
+from newsbot.parsers.common import ListAPIError, first, meta_content
 
 if TYPE_CHECKING:
     from zoneinfo import ZoneInfo
@@ -34,7 +34,7 @@ IMAGE_NS = "http://www.google.com/schemas/sitemap-image/1.1"
 _XML = etree.XMLParser(resolve_entities=False, no_network=True, recover=False)
 
 
-class FeedError(ValueError):
+class FeedError(ListAPIError):
     """A feed answer with no usable entries (not XML, an HTML error page ...)."""
 
 

@@ -75,7 +75,7 @@ class NewsSpider(scrapy.Spider):
     site_url: str = ""
     parser: ModuleType
     # The ERROR line of a list answer that stays unusable; fields where, url, error.
-    list_failed = "List failed for {where} ({url}): {error}"
+    list_failed = "List API failed for {where} ({url}): {error}"
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

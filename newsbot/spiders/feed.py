@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from typing import Any
-from urllib.parse import urlsplit
 
 from scrapy.http import Request, Response
+from scrapy.utils.url import url_is_from_any_domain
 
 from newsbot.feeds import FeedSource, SourceConfigError, load_sources
 from newsbot.parsers import feed
@@ -25,6 +25,7 @@ class FeedSpider(NewsSpider):
     name = "feed"
     site_url = ""
     discovery = "RSS/Atom feeds and sitemaps from newsbot/sources.toml"
+    list_failed = "Feed failed: {where} ({url}): {error}"
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> FeedSpider:
@@ -38,7 +39,6 @@ class FeedSpider(NewsSpider):
         sources_file: str | None = None,
         **_: Any,
     ) -> None:
-        self.seen: set[str] = set()
         self.limit = positive_int("limit", limit) if limit is not None else None
         try:
             sources = load_sources(sources_file)
@@ -67,32 +67,27 @@ class FeedSpider(NewsSpider):
 
     async def parse_feed(self, response: Response, feed_url: str) -> AsyncIterator[Request]:
         content_type = response.headers.get("Content-Type", b"").decode("latin-1")
-        try:
-            page = feed.parse_feed(response.body, content_type, self.config.timezone)
-        except feed.FeedError as exc:
-            retry = await self.retry_later(response, str(exc))
-            if retry is not None:
-                yield retry
-                return
-            self.count("errors/feed")
-            self.logger.error("Feed %s of %s unusable: %s", feed_url, self.source, exc)
+        page = await self.read_list(
+            response,
+            lambda: feed.parse_feed(response.body, content_type, self.config.timezone),
+            f"feed {feed_url} of {self.source}",
+        )
+        if not isinstance(page, feed.FeedPage):
+            if page is not None:
+                yield page  # the retry of an unusable answer
             return
         for url in page.sitemaps:
             yield self.feed_request(url)
         entries = page.entries[: self.limit] if self.limit else page.entries
         for entry in entries:
-            if not self.allowed(entry.url):
+            domains = self.config.allowed_domains
+            if domains and not url_is_from_any_domain(entry.url, domains):
                 self.count("skipped/offsite")
                 continue
             if self.discovered(entry.url, self.seen):
                 yield self.article_request(
                     entry.url, entry.url, self.parse_article, cb_kwargs={"entry": entry.to_dict()}
                 )
-
-    def allowed(self, url: str) -> bool:
-        host = (urlsplit(url).hostname or "").lower()
-        domains = self.config.allowed_domains
-        return not domains or any(host == d or host.endswith("." + d) for d in domains)
 
     def parse_article(self, response: Response, entry: dict[str, str]) -> Any:
         yield feed.parse_article(response.text, response.url, self.config, feed.FeedEntry(**entry))

@@ -28,6 +28,7 @@ class IfengSpider(NewsSpider):
     lang = ifeng.LANG
     allowed_domains = ["ifeng.com"]
     site_url = SITE
+    list_failed = "List failed for {where} ({url}): {error}"
     discovery = "shanklist pages' embedded newsstream, then getColumnInfo JSONP"
 
     def parse_arguments(

@@ -30,7 +30,6 @@ class NeteaseSpider(NewsSpider):
     allowed_domains = ["163.com"]
     site_url = SITE
     discovery = "news.163.com JSONP lists (special/cm_yaowen20200213 要闻 …)"
-    list_failed = "List API failed for {where} ({url}): {error}"
 
     def parse_arguments(
         self, feeds: str | None = None, pages: str | int = 1, url: str | None = None, **_: Any

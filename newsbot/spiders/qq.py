@@ -26,7 +26,6 @@ class QQSpider(NewsSpider):
     allowed_domains = ["qq.com"]
     site_url = SITE
     discovery = "channel feed API i.news.qq.com/web_feed/getPCList (POST JSON)"
-    list_failed = "List API failed for {where} ({url}): {error}"
 
     def parse_arguments(
         self, channels: str | None = None, pages: str | int = 1, url: str | None = None, **_: Any

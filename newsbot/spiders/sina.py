@@ -27,7 +27,6 @@ class SinaSpider(NewsSpider):
     allowed_domains = ["sina.com.cn"]
     site_url = SITE
     discovery = "roll API feed.mix.sina.com.cn/api/roll/get (pageid 153, per lid)"
-    list_failed = "List API failed for {where} ({url}): {error}"
 
     def parse_arguments(
         self, lids: str | None = None, pages: str | int = 1, url: str | None = None, **_: Any

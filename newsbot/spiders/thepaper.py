@@ -25,7 +25,6 @@ class ThePaperSpider(NewsSpider):
     allowed_domains = ["thepaper.cn"]
     site_url = SITE
     discovery = "channel feed API nodeCont/getByChannelId (POST JSON)"
-    list_failed = "List API failed for {where} ({url}): {error}"
 
     def parse_arguments(
         self, channels: str | None = None, pages: str | int = 1, url: str | None = None, **_: Any
