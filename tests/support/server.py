@@ -154,6 +154,9 @@ def make_handler(site: FixtureSite) -> type[BaseHTTPRequestHandler]:
 
 class QuietServer(ThreadingHTTPServer):
     daemon_threads = True
+    # socketserver's default backlog is 5: a crawl opening 32 connections at once
+    # would see SYNs dropped and retried a second later, as no real server does.
+    request_queue_size = 128
 
     def handle_error(self, request, client_address) -> None:
         if not isinstance(sys.exc_info()[1], ConnectionError):
