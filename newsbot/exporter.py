@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import itertools
 import os
 import re
-import tempfile
 import time
 from enum import Enum
 from pathlib import Path
@@ -81,7 +81,8 @@ class MarkdownExporter:
                 f"NEWSBOT_PATH_TEMPLATE {self.path_template!r} is invalid: {exc!r} "
                 "(fields: {id}, {lang}, {source})"
             ) from exc
-        path = (self.export_dir / relative).resolve()
+        # Checked lexically: a symlinked folder inside the export dir is the user's choice.
+        path = Path(os.path.normpath(self.export_dir / relative))
         if not path.is_relative_to(self.export_dir) or path == self.export_dir:
             raise ExportPathError(
                 f"NEWSBOT_PATH_TEMPLATE {self.path_template!r} leads outside "
@@ -115,7 +116,7 @@ def write_atomic(path: Path, text: str | bytes, replace: bool) -> bool:
     """
     data = text.encode("utf-8") if isinstance(text, str) else text
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX, dir=path.parent)
+    fd, tmp = _create_temp(path)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -138,6 +139,21 @@ def write_atomic(path: Path, text: str | bytes, replace: bool) -> bool:
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
+
+
+_TEMP_COUNTER = itertools.count()
+
+
+def _create_temp(path: Path) -> tuple[int, str]:
+    """A new temporary file next to ``path``: its descriptor and name (unique per
+    process and call, and created exclusively: never another writer's file). Its
+    mode is the umask's, as for any new file (mkstemp's would be 0600)."""
+    while True:
+        tmp = f"{path.parent}/{TEMP_PREFIX}{os.getpid()}-{next(_TEMP_COUNTER)}{TEMP_SUFFIX}"
+        try:
+            return os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666), tmp
+        except FileExistsError:
+            continue  # left by an earlier process with the same pid
 
 
 def remove_stale_temp_files(export_dir: str | os.PathLike[str], min_age: float = 600) -> int:

@@ -12,7 +12,6 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
-import lxml.html
 from lxml import etree
 
 # Removed together with everything inside them.
@@ -70,9 +69,56 @@ def safe_url(value: str | None, base_url: str, schemes: frozenset[str]) -> str:
     return absolute
 
 
-def parse_fragment(html: str) -> lxml.html.HtmlElement:
-    """Parse an HTML fragment into one wrapper ``<div>``."""
-    return lxml.html.fragment_fromstring(html or "", create_parent="div")
+# Plain lxml elements: lxml.html's element classes are looked up by a Python call for
+# every node touched, which costs more than the parse itself on a long body.
+_PARSER = etree.HTMLParser()
+_FULL_HTML_RE = re.compile(r"^\s*<(?:html|!doctype)", re.I)
+
+
+def parse_fragment(html: str) -> etree._Element:
+    """Parse an HTML fragment into one wrapper ``<div>`` (as lxml.html's
+    ``fragment_fromstring(html, create_parent="div")`` does)."""
+    root = _PARSER.makeelement("div")
+    if not html or not html.strip():
+        return root
+    if not _FULL_HTML_RE.match(html):
+        html = f"<html><body>{html}</body></html>"
+    body = etree.fromstring(html, _PARSER).find("body")
+    if body is not None:
+        if body.text and body.text.strip():
+            root.text = body.text
+        root.extend(body)
+    return root
+
+
+def drop_tree(el: etree._Element) -> None:
+    """Remove ``el`` and its content; its tail stays (lxml.html's drop_tree)."""
+    parent = el.getparent()
+    if el.tail:
+        _append_text(parent, el.getprevious(), el.tail)
+    parent.remove(el)
+
+
+def drop_tag(el: etree._Element) -> None:
+    """Remove the tag ``el`` but keep its text and children (lxml.html's drop_tag)."""
+    parent = el.getparent()
+    previous = el.getprevious()
+    if el.text:
+        _append_text(parent, previous, el.text)
+    if el.tail:
+        if len(el):
+            _append_text(el, el[-1], el.tail)
+        else:
+            _append_text(parent, previous, el.tail)
+    index = parent.index(el)
+    parent[index : index + 1] = el[:]
+
+
+def _append_text(parent: etree._Element, previous: etree._Element | None, text: str) -> None:
+    if previous is None:
+        parent.text = (parent.text or "") + text
+    else:
+        previous.tail = (previous.tail or "") + text
 
 
 def clean_body(html: str, base_url: str) -> CleanBody:
@@ -86,9 +132,8 @@ def clean_body(html: str, base_url: str) -> CleanBody:
     dropped = _drop_trailing_image_block(root)
     if dropped:
         images = images[: len(images) - dropped]
-    out = "".join(_serialize(child) for child in root)
-    out = (root.text or "") + out
-    return CleanBody(html=out.strip(), images=images, text=plain_text(out))
+    out = inner_html(root)
+    return CleanBody(html=out, images=images, text=plain_text(out))
 
 
 _ASCII_SPACE_RE = re.compile(r"[ \t\r\n\f\v]+")
@@ -108,19 +153,25 @@ def plain_text(html: str) -> str:
     return _SPACE_RE.sub(" ", text).strip()
 
 
-def _serialize(el: lxml.html.HtmlElement) -> str:
+def inner_html(root: etree._Element) -> str:
+    """The HTML of ``root``'s content, stripped."""
+    # The leading text is escaped by hand: tostring only serialises elements.
+    text = htmllib.escape(root.text or "", quote=False)
+    return (text + "".join(_serialize(child) for child in root)).strip()
+
+
+def _serialize(el: etree._Element) -> str:
     return etree.tostring(el, encoding="unicode", method="html", with_tail=True)
 
 
-def _drop_unsafe(root: lxml.html.HtmlElement) -> None:
-    for el in list(root.iter(etree.Comment, etree.ProcessingInstruction)):
-        el.drop_tree()
-    for el in list(root.iter()):
-        if el is not root and isinstance(el.tag, str) and el.tag.lower() in DROP_TAGS:
-            el.drop_tree()
+def _drop_unsafe(root: etree._Element) -> None:
+    # lxml's HTML parser gives lower-case tag names
+    for el in list(root.iter(etree.Comment, etree.ProcessingInstruction, *DROP_TAGS)):
+        if el is not root:
+            drop_tree(el)
 
 
-def _fix_images(root: lxml.html.HtmlElement, base_url: str) -> list[str]:
+def _fix_images(root: etree._Element, base_url: str) -> list[str]:
     images = []
     for img in list(root.iter("img")):
         src = ""
@@ -129,7 +180,7 @@ def _fix_images(root: lxml.html.HtmlElement, base_url: str) -> list[str]:
             if src:
                 break
         if not src:
-            img.drop_tree()
+            drop_tree(img)
             continue
         alt = _SPACE_RE.sub(" ", img.get("alt") or "").strip()
         title = img.get("title")
@@ -142,39 +193,52 @@ def _fix_images(root: lxml.html.HtmlElement, base_url: str) -> list[str]:
     return images
 
 
-def _fix_links(root: lxml.html.HtmlElement, base_url: str) -> None:
+def _fix_links(root: etree._Element, base_url: str) -> None:
     for a in list(root.iter("a")):
         href = safe_url(a.get("href"), base_url, LINK_SCHEMES)
         if href:
             a.set("href", href)
         else:
-            a.drop_tag()  # keep the text, lose the link
+            drop_tag(a)  # keep the text, lose the link
 
 
-def _strip_attributes(root: lxml.html.HtmlElement) -> None:
-    for el in root.iter():
-        if el is root or not isinstance(el.tag, str):
-            continue
+def _strip_attributes(root: etree._Element) -> None:
+    for el in _WITH_ATTRIBUTES(root):
         keep = KEEP_ATTRS.get(el.tag, ())
         for name in list(el.attrib):
             if name not in keep:
                 del el.attrib[name]
 
 
-def _has_text(el: lxml.html.HtmlElement) -> bool:
-    return bool("".join(el.itertext()).strip())
+_WITH_ATTRIBUTES = etree.XPath(".//*[@*]")  # in C: most elements have none
 
 
-def _drop_empty(root: lxml.html.HtmlElement) -> None:
-    """Remove wrappers that hold neither text nor an image (children first)."""
-    for el in reversed(list(root.iter())):
-        if el is root or el.tag in VOID_CONTENT:
-            continue
-        if not _has_text(el) and next(el.iter("img", "hr"), None) is None:
-            el.drop_tree()
+def _has_text(el: etree._Element) -> bool:
+    return any(text.strip() for text in el.itertext())
 
 
-def _drop_trailing_image_block(root: lxml.html.HtmlElement) -> int:
+def _drop_empty(root: etree._Element) -> None:
+    """Remove wrappers that hold neither text nor an image (nor a rule)."""
+    # One pass marking the ancestors of every text and image: asking each element
+    # for its text instead is quadratic in the nesting depth.
+    full: set[etree._Element] = {root}
+    for el in root.iter():
+        if el.tag in ("img", "hr") or (el.text and el.text.strip()):
+            _mark(el, full)
+        if el.tail and el.tail.strip() and el is not root:
+            _mark(el.getparent(), full)
+    empty = [el for el in root.iter() if el not in full and el.tag not in VOID_CONTENT]
+    for el in empty:  # parents come before their children, which go with them
+        drop_tree(el)
+
+
+def _mark(el: etree._Element | None, full: set[etree._Element]) -> None:
+    while el is not None and el not in full:
+        full.add(el)
+        el = el.getparent()
+
+
+def _drop_trailing_image_block(root: etree._Element) -> int:
     """Drop the last block when it holds only images (the sites' ad pattern).
 
     Returns how many images went with it.
@@ -194,7 +258,7 @@ def _drop_trailing_image_block(root: lxml.html.HtmlElement) -> int:
             continue
         count = sum(1 for _ in last.iter("img"))
         if count:
-            last.drop_tree()
+            drop_tree(last)
         return count
 
 
@@ -210,6 +274,4 @@ def replace_image_sources(html: str, sources: dict[str, str]) -> str:
         if new:
             img.set("src", new)
             changed = True
-    if not changed:
-        return html
-    return ((root.text or "") + "".join(_serialize(child) for child in root)).strip()
+    return inner_html(root) if changed else html

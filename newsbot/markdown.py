@@ -1,8 +1,24 @@
-"""Cleaned HTML to Markdown, and the summary rule."""
+"""Cleaned HTML to Markdown, and the summary rule.
+
+markdownify defines the Markdown (its defaults, which the site's existing files were
+made with, plus text that never becomes markup), applied to the lxml tree the cleaner
+checked, never to a second parser's reading of it. ``newsbot.treemarkdown`` computes
+that output straight from the tree for the elements news bodies use; for the rest,
+markdownify converts a BeautifulSoup copy of the tree.
+"""
 
 from __future__ import annotations
 
-from markdownify import MarkdownConverter
+from functools import cache
+from typing import TYPE_CHECKING
+
+from newsbot import treemarkdown
+from newsbot.html import parse_fragment
+
+if TYPE_CHECKING:
+    from bs4 import BeautifulSoup, Tag
+    from lxml import etree
+    from markdownify import MarkdownConverter
 
 SUMMARY_ZH_WHOLE_BELOW = 80  # characters: shorter texts are used whole
 SUMMARY_ZH_CHARS = 50
@@ -14,24 +30,61 @@ def inert(text: str) -> str:
     return text.replace("<", "&lt;").replace("[", "\\[").replace("]", "\\]")
 
 
-class SafeConverter(MarkdownConverter):
-    """markdownify's defaults (the site's existing files), except that text can never
-    become markup: ``&lt;script&gt;`` or ``[x](javascript:...)`` in a page's text stay
-    text in Markdown, even with Hugo's raw HTML allowed."""
-
-    def escape(self, text: str, parent_tags: set[str]) -> str:
-        text = super().escape(text, parent_tags)
-        if "pre" in parent_tags or "code" in parent_tags:
-            return text  # code is shown literally by Markdown itself
-        return inert(text)
+def escape_text(text: str) -> str:
+    """A text node's escaping outside code: markdownify's default (``*`` and ``_``),
+    then :func:`inert`, so that ``&lt;script&gt;`` or ``[x](javascript:...)`` in a
+    page's text stay text in Markdown, even with Hugo's raw HTML allowed."""
+    return inert(text.replace("*", r"\*").replace("_", r"\_"))
 
 
-_CONVERTER = SafeConverter()
+@cache
+def converter() -> MarkdownConverter:
+    """The markdownify converter (imported on first use: most bodies never need it)."""
+    from markdownify import MarkdownConverter
+
+    class SafeConverter(MarkdownConverter):
+        """markdownify's defaults, with :func:`escape_text` for text outside code."""
+
+        def escape(self, text: str, parent_tags: set[str]) -> str:
+            if not text:
+                return ""
+            if "pre" in parent_tags or "code" in parent_tags:
+                return super().escape(text, parent_tags)  # code is shown literally
+            return escape_text(text)
+
+    return SafeConverter()
 
 
 def to_markdown(html: str) -> str:
     """Markdown of a cleaned body."""
-    return _CONVERTER.convert(html or "").strip()
+    if not html:
+        return ""
+    root = parse_fragment(html)
+    markdown = treemarkdown.to_markdown(root, escape_text)
+    if markdown is None:
+        markdown = converter().convert_soup(soup_of(root)).strip()
+    return markdown
+
+
+def soup_of(root: etree._Element) -> BeautifulSoup:
+    """A BeautifulSoup document of ``root``'s content, node for node."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup("", "html.parser")
+    _copy_into(soup, root, soup)
+    return soup
+
+
+def _copy_into(soup: BeautifulSoup, el: etree._Element, parent: Tag) -> None:
+    if el.text:
+        parent.append(soup.new_string(el.text))
+    for child in el:
+        if isinstance(child.tag, str):  # comments are not content
+            tag = soup.new_tag(child.tag, attrs=dict(child.attrib))
+            parent.append(tag)
+            _copy_into(soup, child, tag)
+        if child.tail:
+            parent.append(soup.new_string(child.tail))
 
 
 def summarize(text: str, lang: str) -> str:

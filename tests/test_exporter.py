@@ -53,6 +53,27 @@ def test_bad_templates_are_refused(tmp_path, template):
         MarkdownExporter(tmp_path, template).file_path(article())
 
 
+def test_a_symlinked_folder_inside_the_export_dir_is_written_through(tmp_path):
+    """The path check is lexical: linking a section elsewhere is the user's choice."""
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (tmp_path / "content").mkdir()
+    (tmp_path / "content" / "zh-CN").symlink_to(elsewhere, target_is_directory=True)
+    result, path = MarkdownExporter(tmp_path / "content").export(article())
+    assert result is WriteResult.WRITTEN
+    assert (elsewhere / "news/qq/20250210A06D7U00.zh-CN.md").read_text() == path.read_text()
+
+
+def test_files_get_the_usual_mode_and_no_temporary_file_stays(tmp_path):
+    umask = os.umask(0o022)
+    try:
+        _, path = MarkdownExporter(tmp_path).export(article())
+    finally:
+        os.umask(umask)
+    assert path.stat().st_mode & 0o777 == 0o644  # not mkstemp's 0600: the site's server reads it
+    assert [p.name for p in path.parent.iterdir()] == [path.name]
+
+
 def test_id_without_value_uses_md5_of_title_and_date(tmp_path):
     path = MarkdownExporter(tmp_path).file_path(article(id=""))
     digest = hashlib.md5("标题2025-02-10 17:29:04".encode()).hexdigest()

@@ -84,3 +84,11 @@ def test_cleaning_is_idempotent():
     once = clean('<section><p onclick=x>t <a href="/a">l</a></p><img data-src="//i/1"></section>')
     twice = clean(once.html)
     assert twice.html == once.html and twice.images == once.images
+
+
+def test_leading_text_stays_text():
+    """Text before the first element is escaped like the rest (it once went out raw:
+    ``&lt;script&gt;`` became a script element on the next parse)."""
+    cleaned = clean_body("&lt;b&gt;x&lt;/b&gt; &amp;#1 <p>y</p>", "https://a.example/")
+    assert cleaned.html == "&lt;b&gt;x&lt;/b&gt; &amp;#1 <p>y</p>"
+    assert cleaned.text == "<b>x</b> &#1 y"

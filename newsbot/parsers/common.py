@@ -7,6 +7,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from parsel import Selector
 
@@ -57,11 +58,34 @@ def first(values: Iterable[Any]) -> Any:
 
 
 def meta_content(selector: Selector, name: str) -> str:
-    """Content of ``<meta property=name>`` or ``<meta name=name>``, stripped."""
-    value = selector.xpath("//meta[@property=$name or @name=$name]/@content", name=name).get(
-        default=""
-    )
-    return value.strip()
+    """Content of the first ``<meta property=name>`` or ``<meta name=name>``, stripped."""
+    metas = _METAS.get(selector)
+    if metas is None:
+        # One pass over the page for all of them: each lookup would be another.
+        metas = _METAS[selector] = {}
+        for meta in selector.root.iter("meta"):
+            content = meta.get("content")
+            if content is not None:
+                for key in (meta.get("property"), meta.get("name")):
+                    if key is not None:
+                        metas.setdefault(key, content.strip())
+    return metas.get(name, "")
+
+
+_METAS: WeakKeyDictionary[Selector, dict[str, str]] = WeakKeyDictionary()
+
+
+def page_selector(html: str, body: bytes = b"") -> Selector:
+    """The selector of a page: from ``body``, its bytes, when the caller has them and
+    they are UTF-8 (``html`` is then their decoding), else from ``html``.
+
+    From bytes, lxml reads the page as it came; from text, parsel first copies and
+    encodes all of it (a third of the parse on a 270 KB page).
+    """
+    # The type is given: guessing it tries to parse the whole page as JSON first.
+    if body:
+        return Selector(body=body, encoding="utf-8", type="html")
+    return Selector(text=html, type="html")
 
 
 def embedded_json(html: str, marker: str) -> Any:

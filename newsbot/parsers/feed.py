@@ -12,14 +12,12 @@ import hashlib
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
-import feedparser
 import lxml.html
-import trafilatura
 from lxml import etree
 from parsel import Selector
 
 from newsbot.dates import DateError, format_date, parse_date
-from newsbot.html import one_line
+from newsbot.html import inner_html, one_line
 from newsbot.items import Article
 from newsbot.parsers.common import ListAPIError, first, meta_content
 
@@ -68,6 +66,8 @@ def parse_feed(body: bytes, content_type: str = "", zone: ZoneInfo | None = None
     root_tag = _root_tag(body)
     if root_tag in (f"{{{SITEMAP_NS}}}urlset", f"{{{SITEMAP_NS}}}sitemapindex"):
         return _parse_sitemap(body, zone)
+    import feedparser  # imported when used: every scrapy start loads this module
+
     parsed = feedparser.parse(body, response_headers={"content-type": content_type})
     if not parsed.entries and (parsed.bozo or not parsed.version):
         reason = getattr(parsed, "bozo_exception", None) or "no RSS/Atom entries"
@@ -186,6 +186,8 @@ class FeedArticlePage:
     @property
     def metadata(self) -> Any:
         if self._metadata is None:
+            import trafilatura
+
             self._metadata = trafilatura.extract_metadata(self.html, default_url=self.url)
         return self._metadata
 
@@ -221,6 +223,8 @@ class FeedArticlePage:
     def body_html(self) -> str:
         if self.source.selectors:
             return "".join(self.select("body"))
+        import trafilatura
+
         extracted = trafilatura.extract(
             self.html, url=self.url, output_format="html", include_images=True,
             include_links=True, include_tables=True, favor_precision=True,
@@ -251,9 +255,7 @@ def parse_article(
 def _body_inner(html: str) -> str:
     if not html.strip():
         return ""
-    body = lxml.html.document_fromstring(html).body
-    text = body.text or ""
-    return text + "".join(etree.tostring(child, encoding="unicode") for child in body)
+    return inner_html(lxml.html.document_fromstring(html).body)
 
 
 def _without_title(html: str, title: str) -> str:
@@ -266,5 +268,5 @@ def _without_title(html: str, title: str) -> str:
         " ".join(heading.text_content().split()) == title
     ):  # fmt: skip
         heading.drop_tree()
-        return (root.text or "") + "".join(etree.tostring(c, encoding="unicode") for c in root)
+        return inner_html(root)
     return html

@@ -11,11 +11,8 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-from lxml import etree
-from parsel import Selector
-
 from newsbot.dates import BEIJING
-from newsbot.html import parse_fragment
+from newsbot.html import inner_html, parse_fragment
 from newsbot.items import Article
 from newsbot.parsers import common
 from newsbot.parsers.common import (
@@ -25,6 +22,7 @@ from newsbot.parsers.common import (
     embedded_json,
     first,
     meta_content,
+    page_selector,
     text_of,
 )
 
@@ -150,8 +148,10 @@ class ArticlePage(ArticlePageBase):
     source = SOURCE
     lang = LANG
 
-    def __init__(self, html: str, url: str, entry: ListEntry | None = None) -> None:
-        self.selector = Selector(text=html)
+    def __init__(
+        self, html: str, url: str, entry: ListEntry | None = None, body: bytes = b""
+    ) -> None:
+        self.selector = page_selector(html, body)
         all_data = embedded_json(html, ALL_DATA)
         doc = all_data.get("docData") if isinstance(all_data, dict) else None
         self.doc: dict[str, Any] = doc if isinstance(doc, dict) else {}
@@ -249,9 +249,14 @@ class ArticlePage(ArticlePageBase):
         return _fix_images("".join(texts)) if texts else ""
 
 
-def parse_article(html: str, url: str, entry: ListEntry | None = None) -> Article:
-    """The article item of a page (body still uncleaned: the pipeline cleans it)."""
-    return ArticlePage(html, url, entry).to_item()
+def parse_article(
+    html: str, url: str, entry: ListEntry | None = None, body: bytes = b""
+) -> Article:
+    """The article item of a page (body still uncleaned: the pipeline cleans it).
+
+    ``body``: the page's bytes when they are UTF-8 (see ``common.page_selector``).
+    """
+    return ArticlePage(html, url, entry, body).to_item()
 
 
 def _fix_images(html: str) -> str:
@@ -263,8 +268,7 @@ def _fix_images(html: str) -> str:
             img.set("src", lazy)
         if img.get("src"):
             img.set("src", unproxy_image(img.get("src")))
-    inner = "".join(etree.tostring(child, encoding="unicode", method="html") for child in root)
-    return (root.text or "") + inner
+    return inner_html(root)
 
 
 def _epoch_ms(news_time: str) -> int:

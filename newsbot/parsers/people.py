@@ -15,7 +15,14 @@ from parsel import Selector
 
 from newsbot.items import Article
 from newsbot.parsers import common
-from newsbot.parsers.common import ArticlePageBase, ListAPIError, ListEntry, first, meta_content
+from newsbot.parsers.common import (
+    ArticlePageBase,
+    ListAPIError,
+    ListEntry,
+    first,
+    meta_content,
+    page_selector,
+)
 
 SOURCE = "people"
 LANG = "zh-CN"
@@ -125,8 +132,10 @@ class ArticlePage(ArticlePageBase):
     source = SOURCE
     lang = LANG
 
-    def __init__(self, html: str, url: str, entry: ListEntry | None = None) -> None:
-        self.selector = Selector(text=html)
+    def __init__(
+        self, html: str, url: str, entry: ListEntry | None = None, body: bytes = b""
+    ) -> None:
+        self.selector = page_selector(html, body)
         self.url = url
         self.entry = entry or ListEntry(id="")
         line = self.selector.css(DATE_LINE)
@@ -199,6 +208,11 @@ class ArticlePage(ArticlePageBase):
         return first(body.css("body > *").getall()) or ""
 
 
-def parse_article(html: str, url: str, entry: ListEntry | None = None) -> Article:
-    """The article item of a page (body still uncleaned: the pipeline cleans it)."""
-    return ArticlePage(html, url, entry).to_item()
+def parse_article(
+    html: str, url: str, entry: ListEntry | None = None, body: bytes = b""
+) -> Article:
+    """The article item of a page (body still uncleaned: the pipeline cleans it).
+
+    ``body``: the page's bytes when they are UTF-8 (see ``common.page_selector``).
+    """
+    return ArticlePage(html, url, entry, body).to_item()

@@ -8,8 +8,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from parsel import Selector
-
 from newsbot.items import Article
 from newsbot.parsers.common import (
     ArticlePageBase,
@@ -19,6 +17,7 @@ from newsbot.parsers.common import (
     embedded_json,
     first,
     meta_content,
+    page_selector,
     text_of,
 )
 
@@ -111,8 +110,10 @@ class ArticlePage(ArticlePageBase):
     source = SOURCE
     lang = LANG
 
-    def __init__(self, html: str, url: str, entry: ListEntry | None = None) -> None:
-        self.selector = Selector(text=html)
+    def __init__(
+        self, html: str, url: str, entry: ListEntry | None = None, body: bytes = b""
+    ) -> None:
+        self.selector = page_selector(html, body)
         self.data: dict[str, Any] = embedded_json(html, "window.DATA") or {}
         self.url = url
         self.entry = entry or ListEntry(id="")
@@ -186,9 +187,14 @@ class ArticlePage(ArticlePageBase):
         return _IMG_PLACEHOLDER_RE.sub(lambda m: _origin_image(attributes.get(m.group(1))), text)
 
 
-def parse_article(html: str, url: str, entry: ListEntry | None = None) -> Article:
-    """The article item of a page (body still uncleaned: the pipeline cleans it)."""
-    return ArticlePage(html, url, entry).to_item()
+def parse_article(
+    html: str, url: str, entry: ListEntry | None = None, body: bytes = b""
+) -> Article:
+    """The article item of a page (body still uncleaned: the pipeline cleans it).
+
+    ``body``: the page's bytes when they are UTF-8 (see ``common.page_selector``).
+    """
+    return ArticlePage(html, url, entry, body).to_item()
 
 
 def _origin_image(record: Any) -> str:

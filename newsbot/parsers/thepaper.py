@@ -10,12 +10,17 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from parsel import Selector
-
 from newsbot.dates import DateError, normalize_date
 from newsbot.items import Article
 from newsbot.parsers import common
-from newsbot.parsers.common import ListAPIError, ListEntry, first, meta_content, text_of
+from newsbot.parsers.common import (
+    ListAPIError,
+    ListEntry,
+    first,
+    meta_content,
+    page_selector,
+    text_of,
+)
 
 SOURCE = "thepaper"
 LANG = "zh-CN"
@@ -87,8 +92,10 @@ class ArticlePage:
     not articles, and give an item with no title or body, which the pipeline drops.
     """
 
-    def __init__(self, html: str, url: str, entry: ListEntry | None = None) -> None:
-        self.selector = Selector(text=html)
+    def __init__(
+        self, html: str, url: str, entry: ListEntry | None = None, body: bytes = b""
+    ) -> None:
+        self.selector = page_selector(html, body)
         self.url = url
         self.entry = entry or ListEntry(id="")
         next_data = _json(self.selector.css(NEXT_DATA).get())
@@ -154,9 +161,14 @@ class ArticlePage:
         return item
 
 
-def parse_article(html: str, url: str, entry: ListEntry | None = None) -> Article:
-    """The article item of a page (body still uncleaned: the pipeline cleans it)."""
-    return ArticlePage(html, url, entry).to_item()
+def parse_article(
+    html: str, url: str, entry: ListEntry | None = None, body: bytes = b""
+) -> Article:
+    """The article item of a page (body still uncleaned: the pipeline cleans it).
+
+    ``body``: the page's bytes when they are UTF-8 (see ``common.page_selector``).
+    """
+    return ArticlePage(html, url, entry, body).to_item()
 
 
 def _json(text: str | None) -> Any:

@@ -19,6 +19,7 @@ from newsbot.parsers.common import (
     ListPage,
     first,
     meta_content,
+    page_selector,
 )
 
 SOURCE = "xinhua"
@@ -128,8 +129,10 @@ class ArticlePage(ArticlePageBase):
     source = SOURCE
     lang = LANG
 
-    def __init__(self, html: str, url: str, entry: ListEntry | None = None) -> None:
-        self.selector = Selector(text=html)
+    def __init__(
+        self, html: str, url: str, entry: ListEntry | None = None, body: bytes = b""
+    ) -> None:
+        self.selector = page_selector(html, body)
         self.url = url
         self.entry = entry or ListEntry(id="")
         self.info = " ".join(self.selector.css(INFO_LINE).xpath("string()").getall())
@@ -183,6 +186,11 @@ class ArticlePage(ArticlePageBase):
         return self.selector.css(BODY).get(default="")
 
 
-def parse_article(html: str, url: str, entry: ListEntry | None = None) -> Article:
-    """The article item of a page (body still uncleaned: the pipeline cleans it)."""
-    return ArticlePage(html, url, entry).to_item()
+def parse_article(
+    html: str, url: str, entry: ListEntry | None = None, body: bytes = b""
+) -> Article:
+    """The article item of a page (body still uncleaned: the pipeline cleans it).
+
+    ``body``: the page's bytes when they are UTF-8 (see ``common.page_selector``).
+    """
+    return ArticlePage(html, url, entry, body).to_item()

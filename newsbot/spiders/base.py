@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import codecs
 import json
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from types import ModuleType
@@ -39,6 +40,12 @@ def positive_int(name: str, value: Any) -> int:
     if number < 1:
         raise ArgumentError(f"-a {name} must be a whole number >= 1, got {value!r}")
     return number
+
+
+def utf8_body(response: Response) -> bytes:
+    """The response's bytes if its text is their UTF-8 decoding, else ``b""``."""
+    encoding = getattr(response, "encoding", None)
+    return response.body if encoding and codecs.lookup(encoding).name == "utf-8" else b""
 
 
 def json_or_none(response: Response) -> Any:
@@ -173,7 +180,9 @@ class NewsSpider(scrapy.Spider):
         )
 
     def parse_article(self, response: Response, entry: dict[str, str]) -> Any:
-        yield self.parser.parse_article(response.text, response.url, ListEntry(**entry))
+        yield self.parser.parse_article(
+            response.text, response.url, ListEntry(**entry), body=utf8_body(response)
+        )
 
     def request_failed(self, failure: Failure) -> None:
         """Errback: one error line with the URL and reason, and a counter."""
