@@ -133,7 +133,7 @@ def clean_body(html: str, base_url: str) -> CleanBody:
     if dropped:
         images = images[: len(images) - dropped]
     out = inner_html(root)
-    return CleanBody(html=out, images=images, text=plain_text(out))
+    return CleanBody(html=out, images=images, text=tree_text(root))
 
 
 _ASCII_SPACE_RE = re.compile(r"[ \t\r\n\f\v]+")
@@ -143,6 +143,31 @@ def one_line(text: str) -> str:
     """Runs of ASCII whitespace as one space, stripped; NBSP and U+3000 (deliberate
     typography in Chinese titles) are kept."""
     return _ASCII_SPACE_RE.sub(" ", text or "").strip(" ")
+
+
+BLOCK_ELEMENTS = frozenset(BLOCK_TAGS.replace("h[1-6]", "h1|h2|h3|h4|h5|h6").split("|"))
+
+
+def tree_text(root: etree._Element) -> str:
+    """:func:`plain_text` of ``root``'s content, read from the tree."""
+    parts: list[str] = []
+    _collect_text(root, parts)
+    return _SPACE_RE.sub(" ", "".join(parts)).strip()
+
+
+def _collect_text(el: etree._Element, parts: list[str]) -> None:
+    if el.text:
+        parts.append(el.text)
+    for child in el:
+        if isinstance(child.tag, str):  # comments are not text
+            block = child.tag in BLOCK_ELEMENTS
+            if block:
+                parts.append(" ")
+            _collect_text(child, parts)
+            if block:
+                parts.append(" ")
+        if child.tail:
+            parts.append(child.tail)
 
 
 def plain_text(html: str) -> str:

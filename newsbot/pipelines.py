@@ -199,7 +199,7 @@ class ExportPipeline(_Step):
             raise self.drop(item, "write_failed", str(exc)) from None
         self.stats.inc_value(f"newsbot/exported/{result.value}")
         if result is not WriteResult.SKIPPED_EXISTING:
-            state.written.append((item.source, path))
+            state.wrote(item.source, path)
         state.store.add(Record(item.source, item.url, str(path), item.update_time or item.date))
         self.logger.debug("%s %s", result.value, path)
         return item
@@ -404,7 +404,7 @@ class LocalImagesPipeline(FilesPipeline):
 
     def stored(self, item: Article, path: str) -> None:
         self.stats.inc_value("newsbot/images/stored")
-        ExportState.of(self.crawler).written.append((item.source, self.store.path_of(path)))
+        ExportState.of(self.crawler).wrote(item.source, self.store.path_of(path))
 
     # --- the article ----------------------------------------------------------------
 

@@ -28,6 +28,12 @@ AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 1.0
 AUTOTHROTTLE_MAX_DELAY = 30.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
+# A source's list API and its article pages are on different hosts. Scrapy's
+# default DownloaderAwarePriorityQueue serves the least busy host first: list pages
+# while articles download, so every list page came early and thousands of article
+# requests waited in memory. This queue serves what the crawl found before more
+# start requests (the list pages): memory stays flat in long crawls.
+SCHEDULER_PRIORITY_QUEUE = "scrapy.pqueues.ScrapyPriorityQueue"
 # Scrapy starts this many item tasks for every response; an article page gives one
 # item, so the default 100 only costs CPU (README, "Performance").
 CONCURRENT_ITEMS = 8

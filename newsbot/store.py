@@ -105,15 +105,14 @@ class SQLiteStore:
         return Record(*row) if row else None
 
     def add(self, record: Record) -> None:
-        self.add_many([record])
+        # One statement commits itself (isolation_level=None): no BEGIN/COMMIT round.
+        self.db.execute(_INSERT, astuple(record))
 
     def add_many(self, records: Iterator[Record] | list[Record]) -> int:
         rows = [astuple(r) for r in records]
         self.db.execute("BEGIN")
         try:
-            self.db.executemany(
-                f"INSERT OR REPLACE INTO articles ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)", rows
-            )
+            self.db.executemany(_INSERT, rows)
         except BaseException:
             self.db.execute("ROLLBACK")
             raise
@@ -125,6 +124,9 @@ class SQLiteStore:
 
     def close(self) -> None:
         self.db.close()
+
+
+_INSERT = f"INSERT OR REPLACE INTO articles ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)"
 
 
 def read_record(path: Path) -> Record | None:

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from newsbot.html import clean_body, plain_text
+from tests.support.htmlgen import element
 
 BASE = "https://news.qq.com/rain/a/20261120A05XK300"
 
@@ -92,3 +96,15 @@ def test_leading_text_stays_text():
     cleaned = clean_body("&lt;b&gt;x&lt;/b&gt; &amp;#1 <p>y</p>", "https://a.example/")
     assert cleaned.html == "&lt;b&gt;x&lt;/b&gt; &amp;#1 <p>y</p>"
     assert cleaned.text == "<b>x</b> &#1 y"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(element(), min_size=1, max_size=5))
+def test_the_text_is_read_from_the_tree_as_from_the_html(parts):
+    cleaned = clean_body("".join(parts), "https://a.example/")
+    assert cleaned.text == plain_text(cleaned.html)
+
+
+def test_attribute_values_are_not_text():
+    cleaned = clean_body('<p>a<img src="https://i.example/1.jpg" alt="x > y">b</p>', "https://a/")
+    assert cleaned.text == "ab"

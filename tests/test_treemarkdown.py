@@ -13,6 +13,7 @@ from newsbot import treemarkdown
 from newsbot.html import clean_body, parse_fragment
 from newsbot.markdown import converter, escape_text, soup_of, to_markdown
 from newsbot.parsers import ifeng, netease, people, qq, sina, thepaper, xinhua
+from tests.support.htmlgen import element
 
 FIXTURES = Path(__file__).parent / "fixtures"
 PARSERS = {
@@ -94,34 +95,6 @@ def test_elements_it_does_not_know_go_to_markdownify():
 @pytest.mark.parametrize("tag", sorted(treemarkdown.TRANSPARENT))
 def test_transparent_elements_have_no_markdownify_rule(tag):
     assert converter().get_conv_fn(tag) is None
-
-
-# Generated bodies: nested elements of both kinds, text with every character that
-# markdownify treats specially or whose whitespace it collapses.
-TEXT = st.text(
-    alphabet=st.sampled_from(list(" \n\t\r\xa0\u3000*_<>&[]\"'#-.1aZ\\`中文，")), max_size=12
-)
-TAGS = [*sorted(treemarkdown.SUPPORTED - {"img", "br", "hr", "wbr"}), "table", "pre", "code"]
-URLS = st.sampled_from(["https://a.example/x_y", "http://b.example/", "/rel/p?q=1", "mailto:m@x"])
-
-
-@st.composite
-def element(draw, depth: int = 0) -> str:
-    kind = draw(st.sampled_from(["text", "void", "tag"] if depth < 4 else ["text", "void"]))
-    if kind == "text":
-        return draw(TEXT).replace("&", "&amp;").replace("<", "&lt;")
-    if kind == "void":
-        void = draw(st.sampled_from(["img", "br", "hr"]))
-        if void == "img":
-            title = draw(st.sampled_from(["", ' title="a &quot;t&quot;"']))
-            return f'<img src="https://i.example/{draw(st.integers(0, 9))}.jpg" alt="图"{title}>'
-        return f"<{void}>"
-    tag = draw(st.sampled_from(TAGS))
-    attrs = ""
-    if tag == "a":
-        attrs = f' href="{draw(URLS)}"' + draw(st.sampled_from(["", ' title="T"']))
-    inner = "".join(draw(st.lists(element(depth + 1), max_size=4)))
-    return f"<{tag}{attrs}>{inner}</{tag}>"
 
 
 @settings(max_examples=400, deadline=None)
