@@ -250,12 +250,14 @@ COMPONENTS = [
     ("response.text (decode)", "scrapy/http/response/text.py", "text"),
     ("charset check (CharsetRepairMiddleware)", "newsbot/downloadermiddlewares.py",
      "process_response"),
-    ("clean_body (lxml fragment parse, allowlist)", "newsbot/html.py", "clean_body"),
-    ("markdownify (BeautifulSoup + convert)", "newsbot/markdown.py", "to_markdown"),
+    ("clean_body (control chars, lxml fragment parse, allowlist, text)", "newsbot/html.py",
+     "clean_body"),
+    ("Markdown (lxml tree walk; markdownify for other elements)", "newsbot/markdown.py",
+     "to_markdown"),
     ("front matter render", "newsbot/frontmatter.py", "render_document"),
     ("file write (atomic, fsync)", "newsbot/exporter.py", "write_atomic"),
     ("store (SQLite get/add)", "newsbot/store.py", "get"),
-    ("store (SQLite get/add)", "newsbot/store.py", "add_many"),
+    ("store (SQLite get/add)", "newsbot/store.py", "add"),
     ("logging", "logging/__init__.py", "handle"),
 ]  # fmt: skip
 

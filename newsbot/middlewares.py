@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
 # Request meta key the spiders set on article requests: {"source", "url", "update_time"}.
 ARTICLE_META = "newsbot_article"
+CHECKED = "checked"  # set in ARTICLE_META once the store was asked
 
 
 def article_meta(source: str, url: str, update_time: str = "") -> dict[str, Any]:
@@ -25,28 +26,37 @@ def article_meta(source: str, url: str, update_time: str = "") -> dict[str, Any]
 
 
 class SkipExportedMiddleware(BaseSpiderMiddleware):
-    """Drops article requests whose article is in the store, unless NEWSBOT_UPDATE
-    is on and the list says the article changed after it was exported."""
+    """Drops article requests whose article is in the store (see :func:`wanted`).
 
-    def __init__(self, crawler: Crawler) -> None:
-        super().__init__(crawler)
-        self.update = crawler.settings.getbool("NEWSBOT_UPDATE")
-        self.retry_rejected_after = crawler.settings.getfloat("NEWSBOT_RETRY_REJECTED_AFTER")
+    The spiders ask :func:`wanted` themselves before yielding the requests of a
+    list (``NewsSpider.entry_requests``), which spares the known articles of a
+    scheduled run the whole middleware chain; this catches every other article
+    request."""
 
     def get_processed_request(self, request: Request, response: Response | None) -> Request | None:
         article = request.meta.get(ARTICLE_META)
-        if not article:
+        if not article or article.get(CHECKED):
             return request
-        record = ExportState.of(self.crawler).store.get(article["source"], article["url"])
-        if record is None:
-            return request
-        if record.status == REJECTED:
-            if time.time() - record.checked_at >= self.retry_rejected_after:
-                return request
-            self.crawler.stats.inc_value("newsbot/skipped/rejected_before")
-            return None
-        if self.update and article.get("update_time", "") > record.update_time:
-            self.crawler.stats.inc_value("newsbot/list/updated")
-            return request
-        self.crawler.stats.inc_value("newsbot/skipped/already_exported")
-        return None
+        return request if wanted(self.crawler, article) else None
+
+
+def wanted(crawler: Crawler, article: dict[str, Any]) -> bool:
+    """Whether to request an article (``request.meta[ARTICLE_META]``): not when the
+    store has it, unless NEWSBOT_UPDATE is on and the list says it changed after it
+    was exported, or it was gone or unusable longer than NEWSBOT_RETRY_REJECTED_AFTER
+    ago. Counts why not; marks the article as checked."""
+    article[CHECKED] = True
+    record = ExportState.of(crawler).store.get(article["source"], article["url"])
+    if record is None:
+        return True
+    settings, stats = crawler.settings, crawler.stats
+    if record.status == REJECTED:
+        if time.time() - record.checked_at >= settings.getfloat("NEWSBOT_RETRY_REJECTED_AFTER"):
+            return True
+        stats.inc_value("newsbot/skipped/rejected_before")
+        return False
+    if settings.getbool("NEWSBOT_UPDATE") and article.get("update_time", "") > record.update_time:
+        stats.inc_value("newsbot/list/updated")
+        return True
+    stats.inc_value("newsbot/skipped/already_exported")
+    return False

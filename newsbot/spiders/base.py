@@ -16,7 +16,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from newsbot.extensions.state import ExportState
-from newsbot.middlewares import ARTICLE_META, article_meta
+from newsbot.middlewares import ARTICLE_META, article_meta, wanted
 from newsbot.parsers.common import ListAPIError, ListEntry, ListPage
 from newsbot.store import REJECTED, Record
 
@@ -119,8 +119,8 @@ class NewsSpider(scrapy.Spider):
         if not self.arguments_ok():
             return
         if self.entries:
-            for entry in self.new_entries(ListPage(self.entries)):
-                yield self.entry_request(entry)
+            for request in self.entry_requests(ListPage(self.entries)):
+                yield request
             return
         for request in self.list_requests():
             yield request
@@ -164,20 +164,27 @@ class NewsSpider(scrapy.Spider):
             if self.discovered(entry.id, self.seen):
                 yield entry
 
-    def entry_request(
-        self, entry: ListEntry, referer: str = "", url: str = "", canonical: str = ""
-    ) -> Request:
-        """The request of a listed article: its page ``url`` (default ``entry.url``),
-        exported as ``canonical`` (default: the page URL), the entry for parse_article."""
-        url = url or entry.url
-        return self.article_request(
-            url,
-            canonical or url,
-            self.parse_article,
-            update_time=entry.update_time,
-            headers={"Referer": referer or self.site_url},
-            cb_kwargs={"entry": entry.to_dict()},
-        )
+    def entry_requests(self, listing: ListPage, referer: str = "") -> Iterator[Request]:
+        """Requests for a listing's articles that are new in this run and not exported
+        already. The store is asked before a request is built: a scheduled run mostly
+        finds articles it has, and they then cost no request, nor Scrapy's middlewares."""
+        for entry in self.new_entries(listing):
+            url, canonical = self.entry_urls(entry)
+            article = article_meta(self.source, canonical, entry.update_time)
+            if wanted(self.crawler, article[ARTICLE_META]):
+                yield self.article_request(
+                    url,
+                    canonical,
+                    self.parse_article,
+                    headers={"Referer": referer or self.site_url},
+                    cb_kwargs={"entry": entry.to_dict()},
+                    meta=article,  # checked already
+                )
+
+    def entry_urls(self, entry: ListEntry) -> tuple[str, str]:
+        """The URL to fetch a listed article at, and the one it is exported as (the
+        store's key); sources whose lists give no URL override it."""
+        return entry.url, entry.url
 
     def parse_article(self, response: Response, entry: dict[str, str]) -> Any:
         yield self.parser.parse_article(
@@ -210,7 +217,7 @@ class NewsSpider(scrapy.Spider):
     ) -> Request:
         """The request of an article page, marked so that an article already exported
         is not requested again (see newsbot.middlewares)."""
-        meta = {**kwargs.pop("meta", {}), **article_meta(self.source, canonical_url, update_time)}
+        meta = {**article_meta(self.source, canonical_url, update_time), **kwargs.pop("meta", {})}
         return Request(url, callback=callback, errback=self.request_failed, meta=meta, **kwargs)
 
     async def retry_later(self, response: Response, reason: str) -> Request | None:

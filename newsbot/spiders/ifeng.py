@@ -78,8 +78,8 @@ class IfengSpider(NewsSpider):
             if listing is not None:
                 yield listing
             return
-        for entry in self.new_entries(listing):
-            yield self.entry_request(entry)
+        for request in self.entry_requests(listing):
+            yield request
         column = ifeng.column_id(list_url)
         if page < self.pages and column and listing.last_id and not listing.is_end:
             template = self.settings.get("NEWSBOT_IFENG_MORE_API")

@@ -72,8 +72,8 @@ class NeteaseSpider(NewsSpider):
             if listing is not None:
                 yield listing
             return
-        for entry in self.new_entries(listing):
-            yield self.entry_request(entry)
+        for request in self.entry_requests(listing):
+            yield request
 
 
 def _charset(response: Response) -> str | None:

@@ -73,8 +73,8 @@ class PeopleSpider(NewsSpider):
             if listing is not None:
                 yield listing
             return
-        for entry in self.new_entries(listing):
-            yield self.entry_request(entry, referer=response.url)
+        for request in self.entry_requests(listing, referer=response.url):
+            yield request
         # The next page only when this one links to it: no 404 past a list's last page.
         if page < self.pages:
             if people.list_page_url(list_url, page + 1) in listing.pages:

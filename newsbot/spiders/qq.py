@@ -73,13 +73,10 @@ class QQSpider(NewsSpider):
             if listing is not None:
                 yield listing
             return
-        for entry in self.new_entries(listing):
-            yield self.entry_request(entry)
+        for request in self.entry_requests(listing):
+            yield request
 
-    def entry_request(
-        self, entry: ListEntry, referer: str = "", url: str = "", canonical: str = ""
-    ) -> Request:
+    def entry_urls(self, entry: ListEntry) -> tuple[str, str]:
         """Fetched at news.qq.com (what the site serves), exported as the new.qq.com URL
         (what the site's files link to)."""
-        page_url, article_url = qq.PAGE_URL.format(id=entry.id), qq.ARTICLE_URL.format(id=entry.id)
-        return super().entry_request(entry, referer, url or page_url, canonical or article_url)
+        return qq.PAGE_URL.format(id=entry.id), qq.ARTICLE_URL.format(id=entry.id)

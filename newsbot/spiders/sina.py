@@ -71,5 +71,5 @@ class SinaSpider(NewsSpider):
             if listing is not None:
                 yield listing
             return
-        for entry in self.new_entries(listing):
-            yield self.entry_request(entry)
+        for request in self.entry_requests(listing):
+            yield request

@@ -72,15 +72,12 @@ class ThePaperSpider(NewsSpider):
             if listing is not None:
                 yield listing
             return
-        for entry in self.new_entries(listing):
-            yield self.entry_request(entry)
+        for request in self.entry_requests(listing):
+            yield request
         if page < self.pages and listing.has_next and listing.start_time:
             yield self.list_request(channel, page + 1, listing.start_time)
 
-    def entry_request(
-        self, entry: ListEntry, referer: str = "", url: str = "", canonical: str = ""
-    ) -> Request:
+    def entry_urls(self, entry: ListEntry) -> tuple[str, str]:
         """The page URL is made from the id (the feed gives none)."""
-        return super().entry_request(
-            entry, referer, url or thepaper.ARTICLE_URL.format(id=entry.id), canonical
-        )
+        url = thepaper.ARTICLE_URL.format(id=entry.id)
+        return url, url

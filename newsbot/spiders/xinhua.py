@@ -68,5 +68,5 @@ class XinhuaSpider(NewsSpider):
             if listing is not None:
                 yield listing
             return
-        for entry in self.new_entries(listing):
-            yield self.entry_request(entry, referer=urljoin(response.url, "./"))
+        for request in self.entry_requests(listing, referer=urljoin(response.url, "./")):
+            yield request
