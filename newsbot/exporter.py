@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import itertools
 import os
@@ -137,7 +138,7 @@ def write_atomic(path: Path, text: str | bytes, replace: bool) -> bool:
             os.replace(tmp, path)
         return True
     finally:
-        if os.path.exists(tmp):
+        with contextlib.suppress(FileNotFoundError):  # renamed into place
             os.unlink(tmp)
 
 

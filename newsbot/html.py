@@ -229,7 +229,10 @@ def _fix_links(root: etree._Element, base_url: str) -> None:
 
 def _strip_attributes(root: etree._Element) -> None:
     for el in _WITH_ATTRIBUTES(root):
-        keep = KEEP_ATTRS.get(el.tag, ())
+        keep = KEEP_ATTRS.get(el.tag)
+        if keep is None:
+            el.attrib.clear()
+            continue
         for name in list(el.attrib):
             if name not in keep:
                 del el.attrib[name]

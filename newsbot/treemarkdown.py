@@ -100,8 +100,11 @@ def _text(
             return ""
         if _outside(prev) or _outside(nxt):
             return ""
-    text = _NEWLINE_WHITESPACE_RE.sub("\n", text)
-    text = _WHITESPACE_RE.sub(" ", text)
+    # The checks spare most text nodes the regexes (same result: nothing to replace).
+    if "\n" in text or "\r" in text:
+        text = _NEWLINE_WHITESPACE_RE.sub("\n", text)
+    if "\t" in text or "  " in text:
+        text = _WHITESPACE_RE.sub(" ", text)
     if text:
         text = escape(text)
     if _outside(prev) or (block and prev is None):

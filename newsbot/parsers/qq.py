@@ -174,7 +174,9 @@ class ArticlePage(ArticlePageBase):
     def body_html(self) -> str:
         """The article HTML, uncleaned: the DOM body, else the one rebuilt from DATA."""
         for node in self.selector.css(".rich_media_content"):
-            if node.xpath("string()").get("").strip() or node.css("img"):
+            element = node.root
+            has_text = any(text.strip() for text in element.itertext())
+            if has_text or element.find(".//img") is not None:
                 return node.get()
         return self.origin_body_html()
 
