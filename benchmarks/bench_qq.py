@@ -11,8 +11,8 @@ For each N, against a local server of N generated pages (benchmarks/qq_site.py,
 1. ``scrapy crawl qq -a channels=bench -a pages=N/20`` in its own process, the real
    spider and pipeline with the project's settings except throttling (AutoThrottle
    off, no delay, 32 concurrent requests; robots.txt still obeyed), into a temporary
-   export folder and state dir. Measured from the child's resource usage
-   (``os.wait4``): CPU time (user + system) per article written, peak RSS, wall time.
+   export folder and state dir. Measured on the child: CPU time (user + system,
+   ``os.wait4``) per article written, peak RSS (its ``VmHWM``, polled), wall time.
 2. The same crawl again: nothing is new, so it must request no article page
    (counted by the server); its wall time is compared to the first run's.
 3. The baseline, also in its own process: per article ``requests.get`` of the
@@ -91,7 +91,7 @@ def _self_cpu() -> float:
 
 
 def run_child(label: str, cmd: list[str], log: Path, site: qq_site.FixtureSite) -> Run:
-    """Run ``cmd`` to its end; its own resource usage, from wait4."""
+    """Run ``cmd`` to its end; its own resource usage (wait4, and its VmHWM)."""
     path = [str(ROOT), *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))]
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(path))
     before_hits = qq_site.article_requests(site)
@@ -99,7 +99,13 @@ def run_child(label: str, cmd: list[str], log: Path, site: qq_site.FixtureSite) 
     with log.open("w") as out:
         start = time.monotonic()
         proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-        _, status, usage = os.wait4(proc.pid, 0)
+        peak_kb = 0
+        while True:
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+            if pid:
+                break
+            peak_kb = max(peak_kb, _peak_rss_kb(proc.pid))
+            time.sleep(0.05)
         wall = time.monotonic() - start
     proc.returncode = os.waitstatus_to_exitcode(status)
     return Run(
@@ -108,11 +114,27 @@ def run_child(label: str, cmd: list[str], log: Path, site: qq_site.FixtureSite) 
         wall=wall,
         user=usage.ru_utime,
         system=usage.ru_stime,
-        maxrss_mb=usage.ru_maxrss / 1024,  # KiB on Linux
+        maxrss_mb=(peak_kb or usage.ru_maxrss) / 1024,  # KiB on Linux
         article_requests=qq_site.article_requests(site) - before_hits,
         server_cpu=_self_cpu() - before_cpu,
         log=log,
     )
+
+
+def _peak_rss_kb(pid: int) -> int:
+    """The child's own peak RSS so far (VmHWM), 0 where /proc has none.
+
+    Not ru_maxrss: a child started by vfork takes its parent's high-water mark at
+    exec, so it would report this process (the server and its caches) instead.
+    """
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except (OSError, ValueError):
+        pass
+    return 0
 
 
 def crawl(
