@@ -79,9 +79,8 @@ EXTENSIONS = {
     "newsbot.extensions.report.CrawlReport": 500,
     "newsbot.extensions.quietlog.QuietNetworkErrors": 0,
     "newsbot.extensions.gctune.GCTune": 0,
-    # Scrapy 2.19's remote control serves HTTP on a port in every crawl; scheduled
-    # runs have no one at that port, and loading it (aiohttp) costs 0.2 s per start.
-    # Set it to 0 to have it back.
+    # Scrapy 2.19's remote control serves HTTP on a port in every crawl: scheduled,
+    # unattended runs have no one at that port. Set it to 0 to have it back.
     "scrapy.extensions.remote_control.RemoteControl": None,
 }
 # Young-generation GC threshold during crawls (see newsbot/extensions/gctune.py); 0: default.
