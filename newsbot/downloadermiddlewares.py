@@ -121,10 +121,10 @@ class CharsetRepairMiddleware:
         if body.startswith(codecs.BOM_UTF8):
             return response  # Scrapy honours a BOM over every declaration
         used = response.encoding
-        if _is_utf8(used) and "\ufffd" not in response.text:
+        if is_utf8(used) and "\ufffd" not in response.text:
             return response  # the usual case, decided by the decode the spider reuses
         utf8 = _decodes(body, "utf-8")
-        if _decodes(body, used) and (not utf8 or body.isascii() or _is_utf8(used)):
+        if _decodes(body, used) and (not utf8 or body.isascii() or is_utf8(used)):
             return response
         if utf8:
             return self._repaired(response, used, "utf-8")
@@ -143,7 +143,10 @@ class CharsetRepairMiddleware:
         return response.replace(encoding=encoding)
 
 
-def _is_utf8(encoding: str) -> bool:
+def is_utf8(encoding: str | None) -> bool:
+    """Whether ``encoding`` names UTF-8 (under any of its aliases)."""
+    if not encoding:
+        return False
     try:
         return codecs.lookup(encoding).name == "utf-8"
     except LookupError:

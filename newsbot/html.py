@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
+import lxml.html
 from lxml import etree
 
 # Removed together with everything inside them.
@@ -91,34 +92,10 @@ def parse_fragment(html: str) -> etree._Element:
     return root
 
 
-def drop_tree(el: etree._Element) -> None:
-    """Remove ``el`` and its content; its tail stays (lxml.html's drop_tree)."""
-    parent = el.getparent()
-    if el.tail:
-        _append_text(parent, el.getprevious(), el.tail)
-    parent.remove(el)
-
-
-def drop_tag(el: etree._Element) -> None:
-    """Remove the tag ``el`` but keep its text and children (lxml.html's drop_tag)."""
-    parent = el.getparent()
-    previous = el.getprevious()
-    if el.text:
-        _append_text(parent, previous, el.text)
-    if el.tail:
-        if len(el):
-            _append_text(el, el[-1], el.tail)
-        else:
-            _append_text(parent, previous, el.tail)
-    index = parent.index(el)
-    parent[index : index + 1] = el[:]
-
-
-def _append_text(parent: etree._Element, previous: etree._Element | None, text: str) -> None:
-    if previous is None:
-        parent.text = (parent.text or "") + text
-    else:
-        previous.tail = (previous.tail or "") + text
+# lxml.html's drop_tree/drop_tag are plain Python over the etree API: they work on
+# plain elements too.
+drop_tree = lxml.html.HtmlMixin.drop_tree
+drop_tag = lxml.html.HtmlMixin.drop_tag
 
 
 def clean_body(html: str, base_url: str) -> CleanBody:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import codecs
 import json
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from types import ModuleType
@@ -15,6 +14,7 @@ from scrapy.http import Request, Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
+from newsbot.downloadermiddlewares import is_utf8
 from newsbot.extensions.state import ExportState
 from newsbot.middlewares import ARTICLE_META, article_meta, wanted
 from newsbot.parsers.common import ListAPIError, ListEntry, ListPage
@@ -44,8 +44,7 @@ def positive_int(name: str, value: Any) -> int:
 
 def utf8_body(response: Response) -> bytes:
     """The response's bytes if its text is their UTF-8 decoding, else ``b""``."""
-    encoding = getattr(response, "encoding", None)
-    return response.body if encoding and codecs.lookup(encoding).name == "utf-8" else b""
+    return response.body if is_utf8(getattr(response, "encoding", None)) else b""
 
 
 def json_or_none(response: Response) -> Any:
