@@ -60,7 +60,7 @@ def render_front_matter(item: Article) -> str:
         title=quote(item.title),
         date=quote(item.date),
         summary=quote(item.summary),
-        source=quote(item.source),
+        source=quote(item.label or item.source),
         lang=quote(item.lang),
         thumbnail=quote(item.thumbnail),
     )
@@ -68,5 +68,5 @@ def render_front_matter(item: Article) -> str:
 
 def render_document(item: Article) -> str:
     """The whole file: front matter, blank line, body, blank line, source line."""
-    source_line = f"[{item.source}]({item.url})"
+    source_line = f"[{item.label or item.source}]({item.url})"
     return f"{render_front_matter(item)}\n{item.body.strip()}\n\n{source_line}\n"

@@ -20,6 +20,9 @@ class Article:
     id: str = ""
     url: str = ""
     source: str = ""
+    # The text of categories, tags and the source line (the incumbent's "source" value,
+    # e.g. a tradingview story's provider); empty: the source name.
+    label: str = ""
     lang: str = ""
     title: str = ""
     date: str = ""

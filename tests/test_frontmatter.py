@@ -60,3 +60,24 @@ def test_any_text_reads_back_exactly(title, summary, author):
     assert post["summary"] == expected(summary)
     assert post["date"] == "2025-01-01 00:00:00"
     assert post.content.endswith("[qq](https://e.com/x)")
+
+
+def test_label_names_categories_tags_and_source_line():
+    from newsbot.frontmatter import render_document
+
+    item = Article(
+        id="x", url="https://www.tradingview.com/news/x/", source="tradingview",
+        label="Dow Jones Newswires", lang="en", title="T", date="2026-12-01 08:00:00",
+        body="Body.",
+    )  # fmt: skip
+    text = render_document(item)
+    assert text.count('  - "Dow Jones Newswires"') == 2
+    assert text.endswith("[Dow Jones Newswires](https://www.tradingview.com/news/x/)\n")
+    assert '"tradingview"' not in text
+
+
+def test_label_defaults_to_the_source_name():
+    from newsbot.frontmatter import render_document
+
+    text = render_document(Article(id="x", url="https://u/", source="qq", lang="zh-CN", body="b"))
+    assert text.count('  - "qq"') == 2 and text.endswith("[qq](https://u/)\n")
