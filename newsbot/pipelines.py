@@ -29,7 +29,16 @@ from newsbot.exporter import (
     write_atomic,
 )
 from newsbot.extensions.state import ExportState
-from newsbot.html import IMAGE_SCHEMES, clean_body, one_line, safe_url
+from newsbot.html import (
+    IMAGE_SCHEMES,
+    ParseTruncated,
+    clean_body,
+    clean_title,
+    is_mojibake,
+    one_line,
+    safe_url,
+    strip_surrogates,
+)
 from newsbot.items import REQUIRED_FIELDS, Article
 from newsbot.markdown import summarize, to_markdown
 from newsbot.store import EXPORTED, REJECTED, Record
@@ -105,8 +114,9 @@ class NormalisePipeline(_Step):
         self.min_body_chars = self.settings.getint("NEWSBOT_MIN_BODY_CHARS")
 
     def process_item(self, item: Article) -> Article:
+        strip_surrogates(item)  # a half emoji: nothing to show, and no UTF-8 for it
         item.id = item.id.strip()
-        item.title = one_line(item.title)
+        item.title = clean_title(item.title)
         item.author = one_line(item.author)
         try:
             item.date = normalize_date(item.date, self.zone)
@@ -114,15 +124,19 @@ class NormalisePipeline(_Step):
             raise self.drop(item, "bad_date", str(exc)) from None
         item.thumbnail = safe_url(item.thumbnail, item.url, IMAGE_SCHEMES)
         if item.body_html:
-            cleaned = clean_body(item.body_html, item.url)
-            if not cleaned.text:
+            try:
+                cleaned = clean_body(item.body_html, item.url)
+            except ParseTruncated as exc:
+                raise self.drop(item, "truncated", f"body not fully readable: {exc}") from None
+            # A photo story (a title and images, little or no text) is an article.
+            if not cleaned.text and not cleaned.images:
                 raise self.drop(item, "empty_body", "no text left after cleaning")
             item.body_html, item.images, text = cleaned.html, cleaned.images, cleaned.text
         else:
             text = " ".join(item.body.split())
-        if len(text) < self.min_body_chars:
+        if len(text) < self.min_body_chars and not item.images:
             raise self.drop(item, "too_short", f"{len(text)} characters: not an article")
-        if REPLACEMENT_CHAR in item.title + text:
+        if is_mojibake(item.title + text):
             # Bytes that did not decode: never publish mojibake.
             raise self.drop(item, "mojibake", "undecodable bytes in title or body")
         item.summary = summarize(text, item.lang)
