@@ -228,3 +228,42 @@ def test_a_lone_surrogate_in_a_title_is_written(tmp_path):
         item = step.from_crawler(crawler).process_item(item)
     text = (tmp_path / "zh-CN/news/qq/1.zh-CN.md").read_text(encoding="utf-8")
     assert 'title: "半个表情标题"' in text and text.endswith(f"[qq]({BASE})\n")
+
+
+# --- 13.6: ads by the source's own selector, never by position ----------------------
+
+
+def _qq_page(inner: str) -> str:
+    return (
+        "<html><head><title>t</title></head><body>"
+        f'<div class="rich_media_content">{inner}</div></body></html>'
+    )
+
+
+def test_qq_removes_its_trailing_image_only_qnt_p_ad_only():
+    from newsbot.parsers import qq
+
+    url = qq.PAGE_URL.format(id="20261120A0AD0000")
+    ad = '<p class="qnt-p"><img src="https://inews.gtimg.com/ad/1"><img src="https://inews.gtimg.com/ad/2"></p>'
+    with_ad = qq.parse_article(_qq_page(f'<p class="qnt-p">正文</p>{ad}'), url)
+    assert "ad/1" not in with_ad.body_html and "正文" in with_ad.body_html
+    photo = '<p><img src="https://inews.gtimg.com/photo/1"></p>'
+    last_photo = qq.parse_article(_qq_page(f'<p class="qnt-p">正文</p>{photo}'), url)
+    assert "photo/1" in last_photo.body_html
+    middle = qq.parse_article(_qq_page(f'{ad}<p class="qnt-p">正文</p>'), url)
+    assert "ad/1" in middle.body_html  # not at the end: not the ad pattern
+
+
+# --- 14.9: a long <ol> converts in linear time --------------------------------------
+
+
+def test_a_long_ordered_list_converts_in_linear_time():
+    import time
+
+    items = "".join(f"<li>item {i}</li>" for i in range(16000))
+    for extra in ("", "<table><tr><td>markdownify converts this body</td></tr></table>"):
+        started = time.perf_counter()
+        markdown = to_markdown(f"<ol start='3'>{items}</ol>{extra}")
+        elapsed = time.perf_counter() - started
+        assert "\n16002. item 15999" in markdown and markdown.startswith("3. item 0")
+        assert elapsed < 4, f"{elapsed:.1f} s for 16k items: quadratic again?"
