@@ -30,7 +30,7 @@ class FeedSource:
     lang: str
     feeds: tuple[str, ...]
     allowed_domains: tuple[str, ...] = ()
-    timezone: ZoneInfo | None = None  # None: dates as the feed gives them
+    timezone: ZoneInfo | None = None  # zone of dates without one; None: NEWSBOT_TIMEZONE
     selectors: dict[str, str] = field(default_factory=dict)
     site: str = ""
 

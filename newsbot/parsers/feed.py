@@ -16,12 +16,13 @@ import lxml.html
 from lxml import etree
 from parsel import Selector
 
-from newsbot.dates import DateError, format_date, parse_date
+from newsbot.dates import DateError, to_site_time
 from newsbot.html import inner_html, one_line
 from newsbot.items import Article
 from newsbot.parsers.common import ListAPIError, first, meta_content
 
 if TYPE_CHECKING:
+    from datetime import tzinfo
     from zoneinfo import ZoneInfo
 
     from newsbot.feeds import FeedSource
@@ -40,7 +41,7 @@ class FeedError(ListAPIError):
 class FeedEntry:
     url: str
     title: str = ""
-    date: str = ""  # YYYY-MM-DD HH:MM:SS in the entry's zone (or the feed's own offset)
+    date: str = ""  # YYYY-MM-DD HH:MM:SS, wall time in the site's zone (NEWSBOT_TIMEZONE)
     author: str = ""
     thumbnail: str = ""
 
@@ -59,13 +60,21 @@ def article_id(url: str) -> str:
     return hashlib.md5(url.encode("utf-8")).hexdigest()
 
 
-def parse_feed(body: bytes, content_type: str = "", zone: ZoneInfo | None = None) -> FeedPage:
-    """Entries of an RSS/Atom feed or a (news) sitemap, in document order."""
+def parse_feed(
+    body: bytes, content_type: str = "", zone: ZoneInfo | None = None,
+    site_zone: str | tzinfo | None = None,
+) -> FeedPage:
+    """Entries of an RSS/Atom feed or a (news) sitemap, in document order.
+
+    Dates are wall time in ``site_zone`` (NEWSBOT_TIMEZONE; None: its default); a date
+    without a zone is read in ``zone``, the source's (None: the site's).
+    """
+    zones = (zone, site_zone)
     if not body.strip():
         raise FeedError("empty answer")
     root_tag = _root_tag(body)
     if root_tag in (f"{{{SITEMAP_NS}}}urlset", f"{{{SITEMAP_NS}}}sitemapindex"):
-        return _parse_sitemap(body, zone)
+        return _parse_sitemap(body, zones)
     import feedparser  # imported when used: every scrapy start loads this module
 
     parsed = feedparser.parse(body, response_headers={"content-type": content_type})
@@ -76,7 +85,7 @@ def parse_feed(body: bytes, content_type: str = "", zone: ZoneInfo | None = None
     for raw in parsed.entries:
         link = raw.get("link") or ""
         if link.startswith(("http://", "https://")):
-            page.entries.append(_feed_entry(raw, link, zone))
+            page.entries.append(_feed_entry(raw, link, zones))
     return page
 
 
@@ -99,7 +108,10 @@ class _BytesReader:
         return chunk
 
 
-def _feed_entry(raw: Any, link: str, zone: ZoneInfo | None) -> FeedEntry:
+_Zones = tuple  # (the source's zone, the site's zone): see to_site_time
+
+
+def _feed_entry(raw: Any, link: str, zones: _Zones) -> FeedEntry:
     # dict.get: FeedParserDict.get maps missing keys to others, with a warning.
     date_text = first(dict.get(raw, key) for key in ("published", "updated", "created")) or ""
     media = sorted(
@@ -115,7 +127,7 @@ def _feed_entry(raw: Any, link: str, zone: ZoneInfo | None) -> FeedEntry:
     return FeedEntry(
         url=link,
         title=one_line(str(raw.get("title") or "")),
-        date=_format(date_text, zone),
+        date=_format(date_text, zones),
         author=str(raw.get("author") or ""),
         thumbnail=first(images) or "",
     )
@@ -128,14 +140,14 @@ def _int(value: object) -> int:
         return 0
 
 
-def _format(value: str, zone: ZoneInfo | None) -> str:
+def _format(value: str, zones: _Zones) -> str:
     try:
-        return format_date(parse_date(value), zone)
+        return to_site_time(value, *zones)
     except DateError:
         return ""
 
 
-def _parse_sitemap(body: bytes, zone: ZoneInfo | None) -> FeedPage:
+def _parse_sitemap(body: bytes, zones: _Zones) -> FeedPage:
     root = etree.fromstring(body, _XML)
     ns = {"s": SITEMAP_NS, "n": NEWS_NS, "i": IMAGE_NS}
     page = FeedPage()
@@ -151,7 +163,7 @@ def _parse_sitemap(body: bytes, zone: ZoneInfo | None) -> FeedPage:
             FeedEntry(
                 url=loc,
                 title=one_line(url.xpath("string(n:news/n:title)", namespaces=ns)),
-                date=_format(date or url.xpath("string(s:lastmod)", namespaces=ns).strip(), zone),
+                date=_format(date or url.xpath("string(s:lastmod)", namespaces=ns).strip(), zones),
                 thumbnail=url.xpath("string(i:image/i:loc)", namespaces=ns).strip(),
             )
         )
@@ -161,7 +173,9 @@ def _parse_sitemap(body: bytes, zone: ZoneInfo | None) -> FeedPage:
 class FeedArticlePage:
     """A configured source's article page: selectors when given, extraction otherwise."""
 
-    def __init__(self, html: str, url: str, source: FeedSource, entry: FeedEntry | None) -> None:
+    def __init__(self, html: str, url: str, source: FeedSource, entry: FeedEntry | None,
+                 site_zone: str | tzinfo | None = None) -> None:  # fmt: skip
+        self.site_zone = site_zone
         self.html = html
         self.url = url
         self.source = source
@@ -201,7 +215,7 @@ class FeedArticlePage:
             return self.entry.date
         for value in [*self.select("date"), meta_content(self.selector, "article:published_time"),
                       getattr(self.metadata, "date", "") or ""]:  # fmt: skip
-            formatted = _format(value, self.source.timezone)
+            formatted = _format(value, (self.source.timezone, self.site_zone))
             if formatted:
                 return formatted
         return ""
@@ -247,9 +261,10 @@ class FeedArticlePage:
 
 
 def parse_article(
-    html: str, url: str, source: FeedSource, entry: FeedEntry | None = None
+    html: str, url: str, source: FeedSource, entry: FeedEntry | None = None,
+    site_zone: str | tzinfo | None = None,
 ) -> Article:
-    return FeedArticlePage(html, url, source, entry).to_item()
+    return FeedArticlePage(html, url, source, entry, site_zone).to_item()
 
 
 def _body_inner(html: str) -> str:

@@ -69,7 +69,9 @@ class FeedSpider(NewsSpider):
         content_type = response.headers.get("Content-Type", b"").decode("latin-1")
         page = await self.read_list(
             response,
-            lambda: feed.parse_feed(response.body, content_type, self.config.timezone),
+            lambda: feed.parse_feed(
+                response.body, content_type, self.config.timezone, self.site_zone
+            ),
             f"feed {feed_url} of {self.source}",
         )
         if not isinstance(page, feed.FeedPage):
@@ -90,4 +92,11 @@ class FeedSpider(NewsSpider):
                 )
 
     def parse_article(self, response: Response, entry: dict[str, str]) -> Any:
-        yield feed.parse_article(response.text, response.url, self.config, feed.FeedEntry(**entry))
+        yield feed.parse_article(
+            response.text, response.url, self.config, feed.FeedEntry(**entry), self.site_zone
+        )
+
+    @property
+    def site_zone(self) -> str:
+        """The zone every date is written in (the date rule: newsbot.dates)."""
+        return self.settings.get("NEWSBOT_TIMEZONE") or "Asia/Shanghai"
