@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
 
-# Fields a feed line must carry for `scrapy render`; the rest have defaults.
-REQUIRED_FIELDS = ("id", "url", "title", "date", "body")
+# Fields every article must carry; the rest have defaults. Not the id: an article
+# without one is named as the site names it, MD5 of title + date (exporter).
+REQUIRED_FIELDS = ("url", "lang", "title", "date", "body")
 
 
 @dataclass

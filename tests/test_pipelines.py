@@ -34,12 +34,18 @@ def article(**kw) -> Article:
 SHORT_OK = {"NEWSBOT_MIN_BODY_CHARS": 1}
 
 
-@pytest.mark.parametrize("field", ["id", "url", "title", "date"])
+@pytest.mark.parametrize("field", ["url", "lang", "title", "date"])
 def test_validate_drops_missing_required_fields(field):
     crawler = make_crawler()
     with pytest.raises(ArticleDropped, match=f"missing_{field}"):
         ValidatePipeline.from_crawler(crawler).process_item(article(**{field: " "}))
     assert crawler.stats.get_value(f"newsbot/dropped/missing_{field}") == 1
+
+
+def test_an_article_without_an_id_is_an_article():
+    """Issue 13.2: the exporter names it by the site's rule (MD5 of title + date)."""
+    item = ValidatePipeline.from_crawler(make_crawler()).process_item(article(id=""))
+    assert item.id == ""
 
 
 def test_validate_drops_missing_body():
@@ -51,7 +57,8 @@ def test_validate_drops_missing_body():
 
 def test_validate_accepts_a_feed_dict():
     item = ValidatePipeline.from_crawler(make_crawler()).process_item(
-        {"id": "a", "url": "https://e/a", "title": "t", "date": "2025-01-01", "body": "b", "x": 1}
+        {"id": "a", "url": "https://e/a", "lang": "en", "title": "t", "date": "2025-01-01",
+         "body": "b", "x": 1}
     )
     assert isinstance(item, Article) and item.body == "b"
 
