@@ -284,6 +284,7 @@ class LocalImagesPipeline(FilesPipeline):
         self.convert_formats = images.convert_formats(settings)
         self.export = ExportPipeline(crawler)
         self.export_root = self.export.exporter.export_dir
+        self.static_root = images.static_dir(settings)  # covers (newsbot.images)
         # Images may redirect to a CDN; Scrapy's RedirectMiddleware follows them then.
         self.allow_redirects = True
         self._handle_statuses(True)
@@ -438,7 +439,28 @@ class LocalImagesPipeline(FilesPipeline):
             self.stats.inc_value(f"newsbot/images/errors/{reason}")
         self.stats.inc_value("newsbot/images/local", len(links))
         images.set_local_images(item, links)
+        cover = links.get(item.thumbnail) if item.thumbnail else None
+        if cover:
+            images.set_local_cover(item, self.cover(cover, item))
         return item
+
+    def cover(self, link: str, item: Article) -> str:
+        """The cover's front matter value: its static path (newsbot.images), in bundle
+        mode a copy of the bundle's file there; "" (the remote URL stays) if that fails."""
+        name = PurePosixPath(link).name.removeprefix(images.BUNDLE_PREFIX)
+        path = images.cover_path(name, item)
+        if self.mode == images.STATIC:
+            return path
+        target = self.static_root.joinpath(*PurePosixPath(path).parts)
+        try:
+            if not target.exists():
+                source = self.store.path_of(str(self.bundle_dir(item) / PurePosixPath(link).name))
+                if write_atomic(target, source.read_bytes(), replace=False):
+                    ExportState.of(self.crawler).wrote(item.source, target)
+        except OSError as exc:
+            self.logger.warning("Could not copy cover %s to %s: %s", link, target, exc)
+            return ""
+        return path
 
     def place(self, path: str, item: Article) -> str | None:
         """The image's path for this article: where it was stored, or (an image shared
