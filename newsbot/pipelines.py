@@ -94,6 +94,7 @@ class ValidatePipeline(_Step):
 
     def process_item(self, item: Any) -> Article:
         item = as_article(item)
+        strip_surrogates(item)  # a half emoji: nothing to show, and no UTF-8 for it
         for name in REQUIRED_FIELDS:
             value = item.body_html or item.body if name == "body" else getattr(item, name)
             if not isinstance(value, str) or not value.strip():
@@ -114,7 +115,6 @@ class NormalisePipeline(_Step):
         self.min_body_chars = self.settings.getint("NEWSBOT_MIN_BODY_CHARS")
 
     def process_item(self, item: Article) -> Article:
-        strip_surrogates(item)  # a half emoji: nothing to show, and no UTF-8 for it
         item.id = item.id.strip()
         item.title = clean_title(item.title)
         item.author = one_line(item.author)

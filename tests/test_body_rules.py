@@ -267,3 +267,13 @@ def test_a_long_ordered_list_converts_in_linear_time():
         elapsed = time.perf_counter() - started
         assert "\n16002. item 15999" in markdown and markdown.startswith("3. item 0")
         assert elapsed < 4, f"{elapsed:.1f} s for 16k items: quadratic again?"
+
+
+def test_a_dropped_article_with_a_lone_surrogate_is_remembered_without_a_crash():
+    from newsbot.pipelines import ValidatePipeline
+
+    crawler = make_crawler()
+    item = Article(id="1", url=BASE + "/\ud83d", source="qq", lang="zh-CN", title=" ",
+                   date="2026-11-20 17:00:00", body_html="<p>x</p>")  # fmt: skip
+    with pytest.raises(ArticleDropped, match="missing_title"):
+        ValidatePipeline.from_crawler(crawler).process_item(item)
