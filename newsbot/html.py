@@ -111,16 +111,24 @@ def _meaningless_ref(match: re.Match[str]) -> str:
     return match.group(0)
 
 
+_VOID_START_RE = re.compile(rf"<(?:{'|'.join(HTML5_VOID_UNKNOWN)})", re.I)
+
+
 def prepare_html(html: str) -> str:
-    """A body's HTML as libxml2 must see it to read it as a browser does: lone
-    surrogates (a half emoji from ``json.loads``) and NUL/surrogate character
-    references removed, HTML5 void elements closed."""
-    html = _SURROGATE_RE.sub("", html)
+    """A body's HTML as libxml2 must see it to read it as a browser does: NUL and
+    surrogate character references removed, HTML5 void elements closed. (Lone
+    surrogates, a half emoji from ``json.loads``, at which libxml2 stops reading, are
+    removed by :func:`parse_fragment` when it meets one.)"""
     if "&#" in html:
         html = _CHAR_REF_RE.sub(_meaningless_ref, html)
-    if "<" in html:
+    if _VOID_START_RE.search(html):
         html = _VOID_TAG_RE.sub(lambda m: f"{m.group(0)}</{m.group(1)}>", html)
     return html
+
+
+def _fatal_errors() -> list[etree._LogEntry]:
+    """The fatal errors of the last parse: libxml2 stopped reading there."""
+    return [e for e in _PARSER.error_log if e.level >= etree.ErrorLevels.FATAL]
 
 
 def parse_fragment(html: str, *, strict: bool = False) -> etree._Element:
@@ -136,10 +144,13 @@ def parse_fragment(html: str, *, strict: bool = False) -> etree._Element:
     if not _FULL_HTML_RE.match(html):
         html = f"<html><body>{html}</body></html>"
     document = etree.fromstring(html, _PARSER)
-    if strict:
-        fatal = [e for e in _PARSER.error_log if e.level >= etree.ErrorLevels.FATAL]
-        if fatal:
-            raise ParseTruncated(f"line {fatal[0].line}: {fatal[0].message}")
+    fatal = _fatal_errors()
+    if fatal and _SURROGATE_RE.search(html):
+        # Searched only then: a scan of every body would cost more than the parse.
+        document = etree.fromstring(_SURROGATE_RE.sub("", html), _PARSER)
+        fatal = _fatal_errors()
+    if strict and fatal:
+        raise ParseTruncated(f"line {fatal[0].line}: {fatal[0].message}")
     body = document.find("body")
     if body is not None:
         if body.text and body.text.strip():
@@ -247,41 +258,48 @@ _CJK = (
     "\u4e00-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef\U00020000-\U0003134f"
 )
 _BOUNDARY = "\x00"  # never in text: controls are removed before parsing
-_JOIN_RE = re.compile(rf"(?<=[{_CJK}])\s*{_BOUNDARY}[\s{_BOUNDARY}]*|"
-                      rf"[\s{_BOUNDARY}]*{_BOUNDARY}\s*(?=[{_CJK}])")  # fmt: skip
-_SPACE_OR_BOUNDARY_RE = re.compile(rf"[\s{_BOUNDARY}]+")
+_BOUNDARY_RUN_RE = re.compile(rf"[\s{_BOUNDARY}]*{_BOUNDARY}[\s{_BOUNDARY}]*")
+_CJK_RE = re.compile(f"[{_CJK}]")
+
+
+def _join_blocks(text: str) -> str:
+    """``text`` with each run of whitespace holding a block boundary replaced: by
+    nothing beside a CJK character, else by one space; other whitespace runs as one
+    space; stripped."""
+    if _BOUNDARY in text:
+
+        def join(match: re.Match[str]) -> str:
+            start, end = match.span()
+            if (start and _CJK_RE.match(text, start - 1)) or _CJK_RE.match(text, end):
+                return ""
+            return " "
+
+        text = _BOUNDARY_RUN_RE.sub(join, text)
+    return _SPACE_RE.sub(" ", text).strip()
 
 
 def tree_text(root: etree._Element) -> str:
     """:func:`plain_text` of ``root``'s content, read from the tree: where blocks meet,
-    nothing when a CJK character stands on either side, else one space."""
+    nothing when a CJK character stands on either side, else one space. (Recursive:
+    :func:`clean_body` unwraps nesting past ``MAX_DEPTH`` first.)"""
     parts: list[str] = []
-    if root.text:
-        parts.append(root.text)
-    # An explicit stack: a body may be nested deeper than Python's recursion limit.
-    stack: list[tuple[etree._Element, bool]] = [(c, False) for c in reversed(root)]
-    while stack:
-        el, done = stack.pop()
-        block = isinstance(el.tag, str) and el.tag in BLOCK_ELEMENTS
-        if done:
+    _collect_text(root, parts)
+    return _join_blocks("".join(parts))
+
+
+def _collect_text(el: etree._Element, parts: list[str]) -> None:
+    if el.text:
+        parts.append(el.text)
+    for child in el:
+        if isinstance(child.tag, str):  # comments are not text
+            block = child.tag in BLOCK_ELEMENTS
             if block:
                 parts.append(_BOUNDARY)
-            if el.tail:
-                parts.append(el.tail)
-            continue
-        if not isinstance(el.tag, str):  # comments are not text
-            if el.tail:
-                parts.append(el.tail)
-            continue
-        if block:
-            parts.append(_BOUNDARY)
-        if el.text:
-            parts.append(el.text)
-        stack.append((el, True))
-        stack.extend((c, False) for c in reversed(el))
-    text = "".join(parts).replace(_BOUNDARY + _BOUNDARY, _BOUNDARY)
-    text = _JOIN_RE.sub("", text)
-    return _SPACE_OR_BOUNDARY_RE.sub(" ", text).strip()
+            _collect_text(child, parts)
+            if block:
+                parts.append(_BOUNDARY)
+        if child.tail:
+            parts.append(child.tail)
 
 
 def plain_text(html: str) -> str:
@@ -289,9 +307,7 @@ def plain_text(html: str) -> str:
     :func:`tree_text` joins them."""
     text = _COMMENT_RE.sub("", (html or "").replace(_BOUNDARY, ""))
     text = _BLOCK_RE.sub(_BOUNDARY, text)
-    text = htmllib.unescape(_TAG_RE.sub("", text)).replace(_BOUNDARY * 2, _BOUNDARY)
-    text = _JOIN_RE.sub("", text)
-    return _SPACE_OR_BOUNDARY_RE.sub(" ", text).strip()
+    return _join_blocks(htmllib.unescape(_TAG_RE.sub("", text)))
 
 
 def inner_html(root: etree._Element) -> str:
