@@ -59,6 +59,8 @@ NEWSBOT_RETRY_BACKOFF_MAX = 60.0
 
 # --- output -----------------------------------------------------------------
 ITEM_PIPELINES = {
+    # Counts the fields each parsed article lacks, for the monitors (newsbot/fieldcoverage.py).
+    "newsbot.fieldcoverage.FieldCoveragePipeline": 50,
     "newsbot.pipelines.ValidatePipeline": 100,
     "newsbot.pipelines.NormalisePipeline": 200,
     "newsbot.pipelines.LocalImagesPipeline": 250,  # NEWSBOT_IMAGES (off by default)
