@@ -27,6 +27,7 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from scrapy.exceptions import NotConfigured as ScrapyNotConfigured
 from scrapy.utils.misc import load_object
 from spidermon import Monitor, MonitorSuite, monitors
 from spidermon.contrib.scrapy.extensions import Spidermon
@@ -125,6 +126,11 @@ class NewsbotMonitor(Monitor):
     def setting(self, name: str, kind: str = "get") -> Any:
         return getattr(self.crawler.settings, kind)(name)
 
+    def skip_on_redis_workers(self) -> None:
+        """A worker of a distributed crawl writes no file (``scrapy drain`` does)."""
+        if redis_role(self.crawler.settings) == "worker":
+            self.skipTest("a Redis worker: scrapy drain writes the files")
+
 
 @monitors.name("Finish reason")
 class FinishReason(FinishReasonMonitor):
@@ -151,6 +157,9 @@ class Discovered(NewsbotMonitor):
     @monitors.name("the lists gave articles")
     def test_discovered(self) -> None:
         report = self.report
+        # A Redis worker's run discovered what all workers of the run did.
+        shared = self.data.stats.get("newsbot/redis/run_discovered") or 0
+        report["discovered"] = max(report["discovered"], shared)
         least = self.setting("NEWSBOT_MONITOR_MIN_DISCOVERED", "getint")
         if report["errors"]:
             why = f"{report['errors']} requests failed ({', '.join(report['error_kinds'])})"
@@ -166,6 +175,7 @@ class Discovered(NewsbotMonitor):
 class Exported(NewsbotMonitor):
     @monitors.name("new articles were written")
     def test_exported(self) -> None:
+        self.skip_on_redis_workers()
         report = self.report
         new = report["new"]
         if new <= 0:
@@ -202,6 +212,7 @@ class FieldCoverage(NewsbotMonitor):
 class DarkSource(NewsbotMonitor):
     @monitors.name("exported something in the last NEWSBOT_DARK_RUNS runs")
     def test_not_dark(self) -> None:
+        self.skip_on_redis_workers()
         last = self.setting("NEWSBOT_DARK_RUNS", "getint")
         if last < 1:
             self.skipTest("NEWSBOT_DARK_RUNS is 0")
@@ -238,6 +249,13 @@ class SourceMonitorSuite(MonitorSuite):
         for name, message in failures.items():
             stats.set_value(FAILED_PREFIX + name, message)
         self.data.meta.update(source=source_of(self.data.spider), failures=failures)
+
+
+def redis_role(settings: Any) -> str:
+    """"": a crawl on its own; "worker" or "writer" (scrapy drain) of a Redis crawl."""
+    if not settings.get("NEWSBOT_REDIS_URL"):
+        return ""
+    return "writer" if settings.get("NEWSBOT_REDIS_ROLE") == "writer" else "worker"
 
 
 def failure_messages(result: Any) -> dict[str, str]:
@@ -320,7 +338,14 @@ class MonitorRunner(SpiderMonitorRunner):
 
 
 class Monitors(Spidermon):
-    """Spidermon's extension with a short log (see :class:`MonitorResultLog`)."""
+    """Spidermon's extension with a short log (see :class:`MonitorResultLog`); not
+    in ``scrapy drain`` (the writer of a Redis crawl is no source's run)."""
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Monitors:
+        if redis_role(crawler.settings) == "writer":
+            raise ScrapyNotConfigured
+        return super().from_crawler(crawler)
 
     def _run_suites(self, spider: Spider, suites: list[MonitorSuite]) -> None:
         data = self._generate_data_for_spider(spider)

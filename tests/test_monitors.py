@@ -103,6 +103,25 @@ def test_all_errors_fails_errors_and_discovered():
     assert "3 requests failed (http_500)" in failures["Discovered"]
 
 
+def test_redis_workers_leave_exports_to_the_writer():
+    history = [{"exported": 0}] * 3
+    stats = {**DARK, "newsbot/redis/run_discovered": 12, "newsbot/discovered": 0}
+    result, _ = run_monitors(stats, history=history, NEWSBOT_REDIS_URL="redis://localhost:1")
+    assert failed(result) == {}  # the run's lists gave 12 (to all workers); no file here
+    skipped = [r.monitor.monitor_name for r in result.monitor_results if r.status == "SKIPPED"]
+    assert {"Exported", "Dark source"} <= set(skipped)
+
+
+def test_no_monitors_in_the_writer_of_a_redis_crawl():
+    from scrapy.exceptions import NotConfigured
+
+    from newsbot.monitors import Monitors
+
+    writer = make_crawler(NEWSBOT_REDIS_URL="redis://localhost:1", NEWSBOT_REDIS_ROLE="writer")
+    with pytest.raises(NotConfigured):
+        Monitors.from_crawler(writer)
+
+
 def test_unexpected_finish_reason_fails():
     result, _ = run_monitors({**HEALTHY, "finish_reason": "shutdown"})
     assert set(failed(result)) == {"Finish reason"}
