@@ -107,6 +107,10 @@ def _parse(line: bytes) -> dict[str, Any] | None:
     return run if isinstance(run, dict) else None
 
 
+def plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
 # --- monitors -----------------------------------------------------------------------
 
 
@@ -148,7 +152,7 @@ class Errors(NewsbotMonitor):
         kinds = ", ".join(f"{k}={v}" for k, v in report["error_kinds"].items())
         self.assertLessEqual(
             report["errors"], allowed,
-            f"{report['errors']} errors ({kinds}); at most {allowed} allowed",
+            f"{plural(report['errors'], 'error')} ({kinds}); at most {allowed} allowed",
         )  # fmt: skip
 
 
@@ -162,12 +166,14 @@ class Discovered(NewsbotMonitor):
         report["discovered"] = max(report["discovered"], shared)
         least = self.setting("NEWSBOT_MONITOR_MIN_DISCOVERED", "getint")
         if report["errors"]:
-            why = f"{report['errors']} requests failed ({', '.join(report['error_kinds'])})"
+            failed = plural(report["errors"], "request")
+            why = f"{failed} failed ({', '.join(report['error_kinds'])})"
         else:
             why = "the lists were fetched but gave none: has the site changed?"
         self.assertGreaterEqual(
             report["discovered"], least,
-            f"{report['discovered']} articles discovered, at least {least} expected: {why}",
+            f"{plural(report['discovered'], 'article')} discovered, at least {least} "
+            f"expected: {why}",
         )  # fmt: skip
 
 
