@@ -188,7 +188,7 @@ class Exported(NewsbotMonitor):
             self.skipTest("no new article in this run")
         share = self.setting("NEWSBOT_MONITOR_MIN_EXPORTED_RATIO", "getfloat")
         written = report["exported"] + report["skipped_existing"]
-        lost = ", ".join(f"{k}={v}" for k, v in {**report["dropped"]}.items())
+        lost = ", ".join(f"{k}={v}" for k, v in report["dropped"].items())
         self.assertGreaterEqual(
             written / new, share,
             f"{written} of {new} new articles written (at least {share:.0%} expected); "
