@@ -225,10 +225,21 @@ class DarkSource(NewsbotMonitor):
         path = Path(self.setting("NEWSBOT_STATE_DIR")) / RUNS_FILE
         history = recent_runs(path, source_of(self.data.spider), last - 1)
         runs = [*history, self.report]
-        self.assertFalse(
-            is_dark(runs, last),
-            f"exported nothing in its last {last} runs",
-        )
+        if is_dark(runs, last):
+            source = source_of(self.data.spider)
+            self.fail(f"exported nothing in its last {last} runs; {last_export(path, source)}")
+
+LOOK_BACK = 1000  # runs of one source searched for its last export (a week at 10 minutes)
+
+
+def last_export(path: Path, source: str) -> str:
+    """When the source last exported an article, as far as runs.jsonl remembers."""
+    runs = recent_runs(path, source, LOOK_BACK)
+    done = [run for run in runs if run.get("exported")]
+    if done:
+        at = str(done[-1].get("finished_at", "?")).replace("T", " ")[:16]
+        return f"last export in the run of {at} UTC"
+    return f"none in its {len(runs)} recorded runs"
 
 
 class SourceMonitorSuite(MonitorSuite):

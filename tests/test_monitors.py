@@ -74,16 +74,21 @@ def test_a_dark_run_fails_discovered_and_says_the_site_may_have_changed():
 
 
 def test_a_source_dark_for_n_runs_fails_from_the_history():
-    history = [{"exported": 5}, {"exported": 0}, {"exported": 0}]
+    history = [{"exported": 5, "finished_at": "2026-12-06T05:30:02+00:00"},
+               {"exported": 0}, {"exported": 0}]  # fmt: skip
     result, crawler = run_monitors(DARK, history=history)
     failures = failed(result)
-    assert failures["Dark source"] == "exported nothing in its last 3 runs"
+    assert failures["Dark source"] == (
+        "exported nothing in its last 3 runs; last export in the run of 2026-12-06 05:30 UTC"
+    )
     # Recorded for runs.jsonl (CrawlReport runs after the monitors).
     stats = crawler.stats.get_stats()
     assert stats["newsbot/monitors/failed/Dark source"] == failures["Dark source"]
     # Other sources' runs do not count; NEWSBOT_DARK_RUNS sets how many.
     result, _ = run_monitors(DARK, history=history, source="sina", NEWSBOT_DARK_RUNS=4)
     assert "Dark source" not in failed(result)
+    result, _ = run_monitors(DARK, history=history[1:], NEWSBOT_DARK_RUNS=3)
+    assert failed(result)["Dark source"].endswith("; none in its 2 recorded runs")
 
 
 def test_a_parser_that_loses_dates_fails_field_coverage_and_exported():
