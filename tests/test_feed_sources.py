@@ -8,8 +8,8 @@ from pathlib import Path
 import frontmatter
 import pytest
 
-from newsbot.feeds import load_sources
-from newsbot.parsers.feed import article_id
+from newsbot.feedconfig import load_sources
+from newsbot.pages.feed import article_id
 
 FEEDS = Path(__file__).parent / "fixtures" / "feed"
 SOURCES = load_sources()
@@ -58,7 +58,7 @@ def test_entry_crawl(crawl, name):
 def test_entry_parser(name):
     """The parser alone on the saved feed and page: every field against expected.json."""
     from newsbot.html import clean_body
-    from newsbot.parsers import feed
+    from newsbot.pages import feed
 
     folder = FEEDS / name
     expected = json.loads((folder / "expected.json").read_text(encoding="utf-8"))

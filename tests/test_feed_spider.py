@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 import frontmatter
 import pytest
 
-from newsbot.feeds import SourceConfigError, load_sources
-from newsbot.parsers import feed
+from newsbot.feedconfig import SourceConfigError, load_sources
+from newsbot.pages import feed
 from tests.support.server import Reply
 
 RSS = b"""<?xml version="1.0" encoding="UTF-8"?>

@@ -1,6 +1,6 @@
 """Every hand-written source's parser against its saved pages (generated per source).
 
-A source is a spider in newsbot/spiders with a parser module newsbot.parsers.<name>
+A source is a spider in newsbot/spiders with a parser module newsbot.sources.<name>
 exposing ``parse_article(html, url, entry=None) -> Article``. Its fixtures:
 ``tests/fixtures/<name>/pages/<case>.html`` (bytes as the site serves them) and
 ``tests/fixtures/<name>/expected/<case>.json`` with ``url`` (canonical), optional
@@ -50,7 +50,7 @@ def load(source: str, page: Path):
         body=page.read_bytes(),
         headers={"Content-Type": expected.get("content_type", "text/html; charset=utf-8")},
     )
-    parser = importlib.import_module(f"newsbot.parsers.{source}")
+    parser = importlib.import_module(f"newsbot.sources.{source}")
     return expected, parser.parse_article(response.text, response.url)
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from newsbot.dates import normalize_date
 from newsbot.html import clean_body
-from newsbot.parsers import ifeng
+from newsbot.sources import ifeng
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ifeng"
 LIST_PAGE = FIXTURES / "lists" / "3-35197-.html"

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from newsbot.html import clean_body
-from newsbot.parsers import netease
+from newsbot.sources import netease
 
 FIXTURES = Path(__file__).parent / "fixtures" / "netease"
 PAGES = sorted((FIXTURES / "pages").glob("*.html"))

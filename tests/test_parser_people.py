@@ -9,7 +9,7 @@ import pytest
 from scrapy.http import HtmlResponse
 
 from newsbot.html import clean_body
-from newsbot.parsers import people
+from newsbot.sources import people
 
 FIXTURES = Path(__file__).parent / "fixtures" / "people"
 POLITICS = "http://politics.people.com.cn/GB/1024/index.html"

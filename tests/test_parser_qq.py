@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from newsbot.parsers import qq
+from newsbot.sources import qq
 
 FIXTURES = Path(__file__).parent / "fixtures" / "qq"
 PAGES = sorted((FIXTURES / "pages").glob("*.html"))

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from newsbot.html import clean_body
-from newsbot.parsers import sina
+from newsbot.sources import sina
 
 FIXTURES = Path(__file__).parent / "fixtures" / "sina"
 PAGES = sorted((FIXTURES / "pages").glob("*.html"))

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from newsbot.dates import normalize_date
-from newsbot.parsers import thepaper
+from newsbot.sources import thepaper
 
 FIXTURES = Path(__file__).parent / "fixtures" / "thepaper"
 PAGES = sorted((FIXTURES / "pages").glob("*.html"))

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from newsbot.parsers import xinhua
+from newsbot.sources import xinhua
 from newsbot.spiders.base import json_or_none as _json_or_none
 from tests.support.sites.xinhua import POLITICS_DS, TECH_DS
 

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from newsbot import treemarkdown
 from newsbot.html import clean_body, parse_fragment
 from newsbot.markdown import converter, escape_text, soup_of, to_markdown
-from newsbot.parsers import ifeng, netease, people, qq, sina, thepaper, xinhua
+from newsbot.sources import ifeng, netease, people, qq, sina, thepaper, xinhua
 from tests.support.htmlgen import element
 
 FIXTURES = Path(__file__).parent / "fixtures"

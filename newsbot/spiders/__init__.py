@@ -1,1 +1,1 @@
-"""One spider per source: discovery and requests only; parsing lives in newsbot.parsers."""
+"""One spider per source: discovery and requests only; parsing lives in newsbot.sources."""

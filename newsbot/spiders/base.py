@@ -17,7 +17,7 @@ from twisted.python.failure import Failure
 from newsbot.downloadermiddlewares import is_utf8
 from newsbot.extensions.state import ExportState
 from newsbot.middlewares import ARTICLE_META, article_meta, wanted
-from newsbot.parsers.common import ListAPIError, ListEntry, ListPage
+from newsbot.pages.base import ListAPIError, ListEntry, ListPage
 from newsbot.store import REJECTED, Record
 
 # Answers that mean the article is not there (not "try again").
@@ -70,7 +70,7 @@ class NewsSpider(scrapy.Spider):
     becomes one clear log line and a run that requests nothing (and ``scrapy
     crawl`` exits with status 2), not a traceback.
 
-    A list-based source also sets ``parser`` (its newsbot.parsers module) and
+    A list-based source also sets ``parser`` (its newsbot.sources module) and
     ``site_url``, yields its first list requests from ``list_requests`` and reads
     each list answer with ``read_list`` and ``new_entries``; ``-a url`` entries
     (``self.entries``) skip the lists.

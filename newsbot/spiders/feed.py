@@ -12,8 +12,8 @@ from typing import Any
 from scrapy.http import Request, Response
 from scrapy.utils.url import url_is_from_any_domain
 
-from newsbot.feeds import FeedSource, SourceConfigError, load_sources
-from newsbot.parsers import feed
+from newsbot.feedconfig import FeedSource, SourceConfigError, load_sources
+from newsbot.pages import feed
 from newsbot.spiders.base import ArgumentError, NewsSpider, positive_int
 
 FEED_ACCEPT = "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.8"

@@ -8,7 +8,7 @@ from typing import Any
 
 from scrapy.http import Request, Response
 
-from newsbot.parsers import ifeng
+from newsbot.sources import ifeng
 from newsbot.spiders.base import ArgumentError, NewsSpider, positive_int, split_list
 
 SITE = "https://www.ifeng.com/"

@@ -8,8 +8,8 @@ from typing import Any
 
 from scrapy.http import Request, Response
 
-from newsbot.parsers import netease
-from newsbot.parsers.common import ListPage
+from newsbot.pages.base import ListPage
+from newsbot.sources import netease
 from newsbot.spiders.base import ArgumentError, NewsSpider, positive_int, split_list
 
 SITE = "https://news.163.com/"

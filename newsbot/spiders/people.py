@@ -14,7 +14,7 @@ from typing import Any
 
 from scrapy.http import Request, Response
 
-from newsbot.parsers import people
+from newsbot.sources import people
 from newsbot.spiders.base import ArgumentError, NewsSpider, positive_int, split_list
 
 

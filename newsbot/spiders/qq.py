@@ -7,8 +7,8 @@ from typing import Any
 
 from scrapy.http import JsonRequest, Request, Response
 
-from newsbot.parsers import qq
-from newsbot.parsers.common import ListEntry, ListPage
+from newsbot.pages.base import ListEntry, ListPage
+from newsbot.sources import qq
 from newsbot.spiders.base import NewsSpider, json_or_none, positive_int, split_list
 
 SITE = "https://news.qq.com/"

@@ -7,8 +7,8 @@ from typing import Any
 
 from scrapy.http import Request, Response
 
-from newsbot.parsers import sina
-from newsbot.parsers.common import ListPage
+from newsbot.pages.base import ListPage
+from newsbot.sources import sina
 from newsbot.spiders.base import ArgumentError, NewsSpider, json_or_none, positive_int, split_list
 
 SITE = "https://news.sina.com.cn/"

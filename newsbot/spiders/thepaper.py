@@ -7,8 +7,8 @@ from typing import Any
 
 from scrapy.http import JsonRequest, Request, Response
 
-from newsbot.parsers import thepaper
-from newsbot.parsers.common import ListEntry
+from newsbot.pages.base import ListEntry
+from newsbot.sources import thepaper
 from newsbot.spiders.base import NewsSpider, json_or_none, positive_int, split_list
 
 SITE = "https://www.thepaper.cn/"

@@ -13,8 +13,8 @@ from urllib.parse import urljoin
 
 from scrapy.http import Request, Response
 
-from newsbot.parsers import xinhua
-from newsbot.parsers.common import ListPage
+from newsbot.pages.base import ListPage
+from newsbot.sources import xinhua
 from newsbot.spiders.base import ArgumentError, NewsSpider, json_or_none, positive_int, split_list
 
 

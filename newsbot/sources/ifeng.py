@@ -14,8 +14,8 @@ from urllib.parse import urljoin, urlsplit
 from newsbot.dates import BEIJING
 from newsbot.html import inner_html, parse_fragment
 from newsbot.items import Article
-from newsbot.parsers import common
-from newsbot.parsers.common import (
+from newsbot.pages import base as common
+from newsbot.pages.base import (
     ArticlePageBase,
     ListAPIError,
     ListEntry,

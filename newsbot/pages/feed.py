@@ -19,12 +19,12 @@ from parsel import Selector
 from newsbot.dates import DateError, format_date, parse_date
 from newsbot.html import inner_html, one_line
 from newsbot.items import Article
-from newsbot.parsers.common import ListAPIError, first, meta_content
+from newsbot.pages.base import ListAPIError, first, meta_content
 
 if TYPE_CHECKING:
     from zoneinfo import ZoneInfo
 
-    from newsbot.feeds import FeedSource
+    from newsbot.feedconfig import FeedSource
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 NEWS_NS = "http://www.google.com/schemas/sitemap-news/0.9"

@@ -13,8 +13,8 @@ from urllib.parse import urljoin, urlsplit
 
 from newsbot.dates import DateError, normalize_date
 from newsbot.items import Article
-from newsbot.parsers import common
-from newsbot.parsers.common import (
+from newsbot.pages import base as common
+from newsbot.pages.base import (
     ArticlePageBase,
     ListAPIError,
     ListEntry,

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from newsbot.feeds import SourceConfigError, load_sources
+from newsbot.feedconfig import SourceConfigError, load_sources
 
 if TYPE_CHECKING:
     from scrapy.settings import BaseSettings

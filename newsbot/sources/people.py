@@ -14,8 +14,8 @@ from urllib.parse import urljoin
 from parsel import Selector
 
 from newsbot.items import Article
-from newsbot.parsers import common
-from newsbot.parsers.common import (
+from newsbot.pages import base as common
+from newsbot.pages.base import (
     ArticlePageBase,
     ListAPIError,
     ListEntry,

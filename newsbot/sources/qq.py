@@ -9,7 +9,7 @@ import re
 from typing import Any
 
 from newsbot.items import Article
-from newsbot.parsers.common import (
+from newsbot.pages.base import (
     ArticlePageBase,
     ListAPIError,
     ListEntry,

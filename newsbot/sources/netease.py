@@ -12,7 +12,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from newsbot.items import Article
-from newsbot.parsers.common import (
+from newsbot.pages.base import (
     ArticlePageBase,
     ListAPIError,
     ListEntry,

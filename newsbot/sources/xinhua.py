@@ -12,7 +12,7 @@ from urllib.parse import urljoin
 from parsel import Selector
 
 from newsbot.items import Article
-from newsbot.parsers.common import (
+from newsbot.pages.base import (
     ArticlePageBase,
     ListAPIError,
     ListEntry,

@@ -12,8 +12,8 @@ from typing import Any
 
 from newsbot.dates import DateError, normalize_date
 from newsbot.items import Article
-from newsbot.parsers import common
-from newsbot.parsers.common import (
+from newsbot.pages import base as common
+from newsbot.pages.base import (
     ListAPIError,
     ListEntry,
     first,
