@@ -6,7 +6,7 @@ Override any of them per run with ``-s NAME=VALUE`` or in a Scrapyd job.
 import os
 
 BOT_NAME = "newsbot"
-SPIDER_MODULES = ["newsbot.spiders"]
+SPIDER_MODULES = ["newsbot.spiders", "newsbot.sources"]
 NEWSPIDER_MODULE = "newsbot.spiders"
 COMMANDS_MODULE = "newsbot.commands"
 

@@ -1,17 +1,30 @@
 """People's Daily Online (people.com.cn): channel list pages and the article page.
 
-Pure functions of an HTML string: no Scrapy, no network. The site serves GB2312/GBK
-pages; callers pass text already decoded (Scrapy takes the HTTP charset, else the
-``<meta>`` one, and reads gb2312/gbk as their superset gb18030).
+Crawled: channel list pages (GB/<node>/index.html) → article pages.
+
+The list pages, not the RSS feeds (www.people.com.cn/rss/*.xml), are the discovery:
+they are the site's own channel navigation, so they are as fresh as the site (a 2026
+report had the politics feed's newest item from June 2025), and they have pages
+(index2.html ...) for ``-a pages``. Their templates differ per channel; the parser
+takes every article link inside the known list containers.
+
+The page objects are pure functions of an HTML string: no Scrapy, no network. The site
+serves GB2312/GBK pages; callers pass text already decoded (Scrapy takes the HTTP
+charset, else the ``<meta>`` one, and reads gb2312/gbk as their superset gb18030). The
+spider, at the end, makes the requests.
 """
 
 from __future__ import annotations
 
 import re
+import sys
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urljoin
 
 from parsel import Selector
+from scrapy.http import Request, Response
 
 from newsbot.items import Article
 from newsbot.pages import base as common
@@ -23,6 +36,7 @@ from newsbot.pages.base import (
     meta_content,
     page_selector,
 )
+from newsbot.spiders.base import ArgumentError, NewsSpider, positive_int, split_list
 
 SOURCE = "people"
 LANG = "zh-CN"
@@ -216,3 +230,71 @@ def parse_article(
     ``body``: the page's bytes when they are UTF-8 (see ``common.page_selector``).
     """
     return ArticlePage(html, url, entry, body).to_item()
+
+
+# --- the spider ------------------------------------------------------------
+
+
+class PeopleSpider(NewsSpider):
+    """Arguments: ``lists`` (comma list of list page URLs, default
+    NEWSBOT_PEOPLE_LIST_PAGES), ``pages`` per list (default 1; page n+1 is read only
+    when page n links to it), ``url`` (comma list of article URLs; skips discovery)."""
+
+    name = "people"
+    parser = sys.modules[__name__]
+    source = SOURCE
+    lang = LANG
+    allowed_domains = ["people.com.cn", "people.cn"]
+    site_url = "http://www.people.com.cn/"
+    discovery = "channel list pages GB/1024/index.html … (GBK HTML)"
+    list_failed = "List page failed: {url} ({where}): {error}"
+
+    def parse_arguments(
+        self, lists: str | None = None, pages: str | int = 1, url: str | None = None, **_: Any
+    ) -> None:
+        self.lists = split_list(lists)
+        for list_url in self.lists:
+            if not is_list_url(list_url):
+                raise ArgumentError(
+                    f"-a lists: {list_url!r} is not a people.com.cn list page URL "
+                    "(expected http://<channel>.people.com.cn/GB/<node>/index.html)"
+                )
+        self.pages = positive_int("pages", pages)
+        self.entries = self.url_entries(
+            url,
+            "a people.com.cn article URL "
+            "(expected http://<channel>.people.com.cn/n1/YYYY/MMDD/c<node>-<id>.html)",
+        )
+
+    def list_requests(self) -> Iterator[Request]:
+        for list_url in self.lists or self.settings.getlist("NEWSBOT_PEOPLE_LIST_PAGES"):
+            yield self.list_request(list_url, 1)
+
+    def list_request(self, list_url: str, page: int) -> Request:
+        return Request(
+            list_page_url(list_url, page),
+            callback=self.parse_list,
+            errback=self.request_failed,
+            cb_kwargs={"list_url": list_url, "page": page},
+        )
+
+    async def parse_list(
+        self, response: Response, list_url: str, page: int
+    ) -> AsyncIterator[Request]:
+        listing = await self.read_list(
+            response,
+            lambda: parse_list(getattr(response, "text", ""), response.url),
+            f"page {page}",
+        )
+        if not isinstance(listing, ListPage):
+            if listing is not None:
+                yield listing
+            return
+        for request in self.entry_requests(listing, referer=response.url):
+            yield request
+        # The next page only when this one links to it: no 404 past a list's last page.
+        if page < self.pages:
+            if list_page_url(list_url, page + 1) in listing.pages:
+                yield self.list_request(list_url, page + 1)
+            else:
+                self.logger.info("List %s has no page %d", list_url, page + 1)
