@@ -72,7 +72,7 @@ DOWNLOADER_MIDDLEWARES = {
     "newsbot.downloadermiddlewares.CharsetRepairMiddleware": 950,
 }
 SPIDER_MIDDLEWARES = {
-    "newsbot.middlewares.SkipExportedMiddleware": 950,
+    "newsbot.spidermiddlewares.SkipExportedMiddleware": 950,
 }
 EXTENSIONS = {
     "newsbot.extensions.state.ExportState": 0,
@@ -116,7 +116,7 @@ NEWSBOT_TIMEZONE = "Asia/Shanghai"
 # --- distributed crawling (README: "Distributed crawling on Redis") --------------
 # With NEWSBOT_REDIS_URL (setting or environment variable) the add-on makes a crawl a
 # worker of a crawl shared through Redis, and `scrapy drain` the one writer of the files.
-ADDONS = {"newsbot.addons.RedisAddon": 0}
+ADDONS = {"newsbot.distributed.addon.RedisAddon": 0}
 NEWSBOT_REDIS_URL = os.environ.get("NEWSBOT_REDIS_URL", "")
 # First part of every Redis key: one prefix (or one Redis database) per site.
 NEWSBOT_REDIS_PREFIX = "newsbot"

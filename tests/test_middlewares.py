@@ -6,7 +6,7 @@ from __future__ import annotations
 from scrapy import Request
 
 from newsbot.extensions.state import ExportState
-from newsbot.middlewares import ARTICLE_META, SkipExportedMiddleware, article_meta, wanted
+from newsbot.spidermiddlewares import ARTICLE_META, SkipExportedMiddleware, article_meta, wanted
 from newsbot.store import Record
 from tests.conftest import make_crawler
 

@@ -15,7 +15,7 @@ from scrapy.exceptions import UsageError
 
 from newsbot.feedconfig import SourceConfigError
 from newsbot.registry import all_sources
-from newsbot.runs import EXIT_FAILED, EXIT_LOCKED, run_crawlers, source_failures
+from newsbot.runner import EXIT_FAILED, EXIT_LOCKED, run_crawlers, source_failures
 from newsbot.spiders.base import split_list
 
 if TYPE_CHECKING:

@@ -16,8 +16,8 @@ from twisted.python.failure import Failure
 
 from newsbot.downloadermiddlewares import is_utf8
 from newsbot.extensions.state import ExportState
-from newsbot.middlewares import ARTICLE_META, article_meta, wanted
 from newsbot.pages.base import ListAPIError, ListEntry, ListPage
+from newsbot.spidermiddlewares import ARTICLE_META, article_meta, wanted
 from newsbot.store import REJECTED, Record
 
 # Answers that mean the article is not there (not "try again").
@@ -215,7 +215,7 @@ class NewsSpider(scrapy.Spider):
         **kwargs: Any,
     ) -> Request:
         """The request of an article page, marked so that an article already exported
-        is not requested again (see newsbot.middlewares)."""
+        is not requested again (see newsbot.spidermiddlewares)."""
         meta = {**article_meta(self.source, canonical_url, update_time), **kwargs.pop("meta", {})}
         return Request(url, callback=callback, errback=self.request_failed, meta=meta, **kwargs)
 

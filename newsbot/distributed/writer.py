@@ -29,8 +29,8 @@ from scrapy import Spider, signals
 from scrapy.utils.defer import deferred_from_coro
 from twisted.internet import task
 
-from newsbot.addons import WRITER
 from newsbot.distributed import ItemQueue, connect, prefix_of, redacted
+from newsbot.distributed.addon import WRITER
 from newsbot.extensions.state import ExportState
 from newsbot.items import Article
 from newsbot.pipelines import ArticleDropped

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from scrapy.settings import BaseSettings
 
 SQLITE_STORE = "newsbot.store.SQLiteStore"
-REDIS_STORE = "newsbot.redisstore.RedisStore"
+REDIS_STORE = "newsbot.distributed.store.RedisStore"
 WRITER = "writer"  # NEWSBOT_REDIS_ROLE of scrapy drain; anything else is a worker
 
 

@@ -1,6 +1,6 @@
 """Distributed crawling on Redis: scrapy-redis's scheduler, dupefilter and item
 pipeline, made reliable and keyed per source. Switched on by NEWSBOT_REDIS_URL
-through :class:`newsbot.addons.RedisAddon`; see the README, "Distributed crawling
+through :class:`newsbot.distributed.addon.RedisAddon`; see the README, "Distributed crawling
 on Redis".
 
 Keys (``P`` is NEWSBOT_REDIS_PREFIX, ``newsbot`` by default; one prefix, or one
@@ -14,7 +14,7 @@ Redis database, per site)::
     P:items, P:items:processing list   items for the writer (scrapy drain), and the ones it holds
     P:items:bad                 list   entries the writer could not read
     P:writer                    string the writer's lock (one drain at a time)
-    P:store ...                        the store of exported articles (newsbot.redisstore)
+    P:store ...                        the store of exported articles (newsbot.distributed.store)
 
 Why not plain scrapy-redis: its queue pops a request with no acknowledgement (a
 worker killed mid-crawl loses what it held), its dupefilter is keyed per spider

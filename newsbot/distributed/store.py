@@ -1,6 +1,6 @@
 """The store of exported articles in Redis, shared by the workers and the writer
-of a distributed crawl (``NEWSBOT_STORE = "newsbot.redisstore.RedisStore"``, set
-by :class:`newsbot.addons.RedisAddon` when NEWSBOT_REDIS_URL is set).
+of a distributed crawl (``NEWSBOT_STORE = "newsbot.distributed.store.RedisStore"``, set
+by :class:`newsbot.distributed.addon.RedisAddon` when NEWSBOT_REDIS_URL is set).
 
 Same interface and records as :class:`newsbot.store.SQLiteStore`. Keys::
 
