@@ -80,7 +80,7 @@ def redis_unavailable(settings: BaseSettings) -> str:
     """Why NEWSBOT_REDIS_URL (when set) cannot be used, or ''."""
     if not settings.get("NEWSBOT_REDIS_URL"):
         return ""
-    from newsbot.distributed import RedisUnavailable, check_redis
+    from newsbot.distributed.connection import RedisUnavailable, check_redis
 
     try:
         check_redis(settings)

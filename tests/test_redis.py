@@ -165,7 +165,7 @@ def test_without_redis_url_nothing_changes():
 
 
 def test_with_redis_url_a_crawl_is_a_worker_and_drain_the_writer():
-    from newsbot.distributed import RedisItemPipeline
+    from newsbot.distributed.pipeline import RedisItemPipeline
 
     worker = make_crawler(NEWSBOT_REDIS_URL="redis://127.0.0.1:1/0").settings
     assert worker["SCHEDULER"] == "newsbot.distributed.SourceScheduler"

@@ -37,7 +37,7 @@ class RedisAddon:
         url = settings.get("NEWSBOT_REDIS_URL")
         if not url:
             raise NotConfigured  # no message: nothing to say
-        from newsbot.distributed import prefix_of  # imports redis: only when used
+        from newsbot.distributed.connection import prefix_of  # imports redis: only when used
 
         prefix = prefix_of(settings)
         settings.set("REDIS_URL", url, priority="addon")
@@ -55,7 +55,7 @@ class RedisAddon:
         settings.set("DUPEFILTER_CLASS", "newsbot.distributed.SourceDupeFilter", priority="addon")
         settings.set("SCHEDULER_QUEUE_CLASS", "newsbot.distributed.ReliableQueue", priority="addon")
         settings.set("SCHEDULER_PERSIST", True, priority="addon")
-        from newsbot.distributed import RedisItemPipeline
+        from newsbot.distributed.pipeline import RedisItemPipeline
         from newsbot.pipelines import ExportPipeline
 
         try:

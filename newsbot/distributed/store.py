@@ -24,7 +24,7 @@ from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from newsbot.distributed import connect, prefix_of
+from newsbot.distributed.connection import connect, prefix_of
 from newsbot.store import REJECTED, Record, scan_export_dir
 
 if TYPE_CHECKING:

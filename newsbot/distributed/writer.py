@@ -29,14 +29,80 @@ from scrapy import Spider, signals
 from scrapy.utils.defer import deferred_from_coro
 from twisted.internet import task
 
-from newsbot.distributed import ItemQueue, connect, prefix_of, redacted
 from newsbot.distributed.addon import WRITER
+from newsbot.distributed.connection import connect, prefix_of, redacted
 from newsbot.extensions.state import ExportState
 from newsbot.items import Article
 from newsbot.pipelines import ArticleDropped
 
 if TYPE_CHECKING:
+    from redis import Redis
     from scrapy.crawler import Crawler
+
+# Extend the writer's lock if it is still ours. KEYS: lock. ARGV: owner, ttl (ms).
+REFRESH = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+return 0
+"""
+
+# Drop the writer's lock if it is still ours. KEYS: lock. ARGV: owner.
+RELEASE = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+"""
+
+
+class ItemQueue:
+    """The writer's side of ``P:items``: an item is moved (LMOVE) to
+    ``P:items:processing`` when taken and removed from there (LREM) once its file
+    is written or it was dropped, so a writer killed in between loses nothing:
+    the next one moves what is left there back to the queue. One writer at a time
+    (``P:writer``, a lock that expires unless refreshed)."""
+
+    def __init__(self, server: Redis, prefix: str) -> None:
+        self.server = server
+        self.items = f"{prefix}:items"
+        self.processing = f"{prefix}:items:processing"
+        self.bad = f"{prefix}:items:bad"
+        self.lock = f"{prefix}:writer"
+        self._refresh = server.register_script(REFRESH)
+        self._release = server.register_script(RELEASE)
+
+    def acquire(self, owner: str, ttl: float) -> bool:
+        return bool(self.server.set(self.lock, owner, nx=True, px=int(ttl * 1000)))
+
+    def refresh(self, owner: str, ttl: float) -> bool:
+        return bool(self._refresh(keys=[self.lock], args=[owner, int(ttl * 1000)]))
+
+    def release(self, owner: str) -> None:
+        self._release(keys=[self.lock], args=[owner])
+
+    def holder(self) -> str:
+        value = self.server.get(self.lock)
+        return value.decode() if isinstance(value, bytes) else str(value or "")
+
+    def recover(self) -> int:
+        """Move the items a stopped writer held back to the front of the queue, in order."""
+        count = 0
+        while self.server.lmove(self.processing, self.items, "RIGHT", "LEFT") is not None:
+            count += 1
+        return count
+
+    def take(self) -> bytes | None:
+        return self.server.lmove(self.items, self.processing, "LEFT", "RIGHT")
+
+    def ack(self, raw: bytes) -> None:
+        self.server.lrem(self.processing, 1, raw)
+
+    def reject(self, raw: bytes) -> None:
+        """Set an unreadable entry aside in ``P:items:bad``."""
+        pipe = self.server.pipeline()
+        pipe.rpush(self.bad, raw).lrem(self.processing, 1, raw)
+        pipe.execute()
+
+    def __len__(self) -> int:
+        return int(self.server.llen(self.items))
+
 
 # Drops after which the item stays in Redis: the fault is ours, not the article's.
 KEEP_ON_DROP = frozenset({"write_failed"})
