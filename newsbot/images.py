@@ -2,7 +2,7 @@
 download must be to be kept, optional conversion, and the rewrite of an article's
 image links to its local copies.
 
-The download itself is :class:`newsbot.pipelines.LocalImagesPipeline` (Scrapy's
+The download itself is :class:`newsbot.pipelines.images.LocalImagesPipeline` (Scrapy's
 FilesPipeline); nothing here needs Scrapy.
 
 - ``remote`` (default): the articles link the sources' images; nothing is downloaded.

@@ -1,0 +1,55 @@
+"""NormalisePipeline (200): the date in the sources' zone, one-line fields, the
+cleaned body, the summary; what is not an article is dropped."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from newsbot.dates import DateError, normalize_date
+from newsbot.html import IMAGE_SCHEMES, clean_body, one_line, safe_url
+from newsbot.items import Article
+from newsbot.markdown import summarize
+from newsbot.pipelines.base import _Step
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+
+REPLACEMENT_CHAR = "\ufffd"
+
+
+class NormalisePipeline(_Step):
+    """Cleans the body, fixes whitespace and the date format, writes the summary."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        super().__init__(crawler)
+        name = self.settings.get("NEWSBOT_TIMEZONE", "Asia/Shanghai")
+        try:
+            self.zone = ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"NEWSBOT_TIMEZONE {name!r} is not a known time zone") from exc
+        self.min_body_chars = self.settings.getint("NEWSBOT_MIN_BODY_CHARS")
+
+    def process_item(self, item: Article) -> Article:
+        item.id = item.id.strip()
+        item.title = one_line(item.title)
+        item.author = one_line(item.author)
+        try:
+            item.date = normalize_date(item.date, self.zone)
+        except DateError as exc:
+            raise self.drop(item, "bad_date", str(exc)) from None
+        item.thumbnail = safe_url(item.thumbnail, item.url, IMAGE_SCHEMES)
+        if item.body_html:
+            cleaned = clean_body(item.body_html, item.url)
+            if not cleaned.text:
+                raise self.drop(item, "empty_body", "no text left after cleaning")
+            item.body_html, item.images, text = cleaned.html, cleaned.images, cleaned.text
+        else:
+            text = " ".join(item.body.split())
+        if len(text) < self.min_body_chars:
+            raise self.drop(item, "too_short", f"{len(text)} characters: not an article")
+        if REPLACEMENT_CHAR in item.title + text:
+            # Bytes that did not decode: never publish mojibake.
+            raise self.drop(item, "mojibake", "undecodable bytes in title or body")
+        item.summary = summarize(text, item.lang)
+        return item
