@@ -23,7 +23,7 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import TextResponse
 from w3lib.encoding import html_body_declared_encoding, http_content_type_encoding
 
-from newsbot.spidermiddlewares import ARTICLE_META
+from newsbot.articlemeta import ARTICLE_META
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler

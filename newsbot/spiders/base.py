@@ -14,10 +14,10 @@ from scrapy.http import Request, Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
+from newsbot.articlemeta import ARTICLE_META, article_meta, wanted
 from newsbot.downloadermiddlewares import is_utf8
 from newsbot.extensions.state import ExportState
 from newsbot.pages.base import ListAPIError, ListEntry, ListPage
-from newsbot.spidermiddlewares import ARTICLE_META, article_meta, wanted
 from newsbot.store import REJECTED, Record
 
 # Answers that mean the article is not there (not "try again").
@@ -215,7 +215,7 @@ class NewsSpider(scrapy.Spider):
         **kwargs: Any,
     ) -> Request:
         """The request of an article page, marked so that an article already exported
-        is not requested again (see newsbot.spidermiddlewares)."""
+        is not requested again (see newsbot.articlemeta)."""
         meta = {**article_meta(self.source, canonical_url, update_time), **kwargs.pop("meta", {})}
         return Request(url, callback=callback, errback=self.request_failed, meta=meta, **kwargs)
 
