@@ -78,7 +78,7 @@ def test_list_error_answers_are_retried_then_one_error(crawl, site):
     assert result.returncode == 0
     assert len(site.requests_to(IFENG_LIST_PATH)) == 3
     assert result.stats["newsbot/errors/list_api"] == 1
-    assert "List failed for https://news.ifeng.com/shanklist/3-35197-/ page 1" in result.log
+    assert "List failed: https://news.ifeng.com/shanklist/3-35197-/ page 1" in result.log
     assert "no newsstream" in result.log
     assert result.files() == []
     assert "Traceback" not in result.log

@@ -95,7 +95,7 @@ def test_list_error_every_time_is_one_error_and_the_crawl_goes_on(crawl, site):
     assert result.returncode == 0
     assert len(site.requests_to(YAOWEN)) == 3
     assert result.stats["newsbot/errors/list_api"] == 1
-    assert "List API failed for feed cm_yaowen20200213 page 1" in result.log
+    assert "List failed: feed cm_yaowen20200213 page 1" in result.log
     assert result.files() == []
     assert "Traceback" not in result.log
 

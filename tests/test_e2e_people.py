@@ -80,7 +80,7 @@ def test_list_page_without_a_list_is_retried_then_one_error(crawl, site):
     assert result.returncode == 0
     assert len(site.requests_to(PEOPLE_LIST_PATH)) == 3
     assert result.stats["newsbot/errors/list_api"] == 1
-    assert f"List page failed: {POLITICS} (page 1): no article list" in result.log
+    assert f"List failed: page 1 ({POLITICS}): no article list" in result.log
     assert result.files() == []
     assert "Traceback" not in result.log
 

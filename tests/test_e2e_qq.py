@@ -82,7 +82,7 @@ def test_api_busy_every_time_is_one_error_and_the_crawl_goes_on(crawl, site):
     assert result.returncode == 0
     assert len(site.requests_to(QQ_LIST_PATH)) == 3
     assert result.stats["newsbot/errors/list_api"] == 1
-    assert "List API failed for channel news_news_tech page 0" in result.log
+    assert "List failed: channel news_news_tech page 0" in result.log
     assert result.files() == []
 
 

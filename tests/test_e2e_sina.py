@@ -93,7 +93,7 @@ def test_list_error_every_time_is_one_error_and_the_crawl_goes_on(crawl, site):
     assert result.returncode == 0
     assert len(site.requests_to(SINA_LIST_PATH)) == 3
     assert result.stats["newsbot/errors/list_api"] == 1
-    assert "List API failed for lid 2509 page 1" in result.log
+    assert "List failed: lid 2509 page 1" in result.log
     assert "系统繁忙" in result.log
     assert result.files() == []
 

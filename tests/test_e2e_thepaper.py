@@ -103,7 +103,7 @@ def test_api_busy_every_time_is_one_error_and_the_crawl_goes_on(crawl, site):
     assert result.returncode == 0
     assert len(site.requests_to(PAPER_LIST_PATH)) == 3
     assert result.stats["newsbot/errors/list_api"] == 1
-    assert "List API failed for channel 25950 page 1" in result.log
+    assert "List failed: channel 25950 page 1" in result.log
     assert "系统繁忙" in result.log
     assert result.files() == []
 

@@ -74,7 +74,7 @@ def test_list_data_answering_html_is_retried_then_one_error(crawl, site):
     assert result.returncode == 0
     assert len(site.requests_to(path)) == 3
     assert result.stats["newsbot/errors/list_api"] == 1
-    assert f"List data failed: {POLITICS_DS}: answer is not a JSON object" in result.log
+    assert f"List failed: list data ({POLITICS_DS}): answer is not a JSON object" in result.log
     assert result.files() == [] and page_hits(site) == []
     assert "Traceback" not in result.log
 

@@ -124,12 +124,12 @@ def test_www_list_template_and_dates_without_year():
 
 @pytest.mark.parametrize("html", ["", "<html><title>404</title><body>找不到页面</body></html>"])
 def test_page_without_list_is_an_error(html):
-    with pytest.raises(people.ListPageError, match="no article list"):
+    with pytest.raises(people.ListAPIError, match="no article list"):
         people.parse_list(html, POLITICS)
 
 
 def test_maintenance_page_is_an_error():
-    with pytest.raises(people.ListPageError, match="系统维护中"):
+    with pytest.raises(people.ListAPIError, match="系统维护中"):
         listing("maintenance.html", POLITICS)
 
 

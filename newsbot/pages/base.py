@@ -1,19 +1,21 @@
-"""Small helpers the source parsers share."""
+"""What every source's page objects share: the list entry and list answer, the
+article page object base, and small parse helpers. No Scrapy, no network."""
 
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
-from weakref import WeakKeyDictionary
 
 from parsel import Selector
 
 from newsbot.items import Article
 
 _DECODER = json.JSONDecoder()
+_JSONP_RE = re.compile(r"^\s*[\w$.]+\s*\((.*)\)\s*;?\s*$", re.S)
 
 
 @dataclass
@@ -52,27 +54,9 @@ class ListAPIError(ValueError):
     or blocked page ...)."""
 
 
-def first(values: Iterable[Any]) -> Any:
-    """The first truthy value, or None."""
-    return next((value for value in values if value), None)
-
-
-def meta_content(selector: Selector, name: str) -> str:
-    """Content of the first ``<meta property=name>`` or ``<meta name=name>``, stripped."""
-    metas = _METAS.get(selector)
-    if metas is None:
-        # One pass over the page for all of them: each lookup would be another.
-        metas = _METAS[selector] = {}
-        for meta in selector.root.iter("meta"):
-            content = meta.get("content")
-            if content is not None:
-                for key in (meta.get("property"), meta.get("name")):
-                    if key is not None:
-                        metas.setdefault(key, content.strip())
-    return metas.get(name, "")
-
-
-_METAS: WeakKeyDictionary[Selector, dict[str, str]] = WeakKeyDictionary()
+def first(values: Iterable[Any], default: Any = "") -> Any:
+    """The first truthy value, or ``default`` ("")."""
+    return next((value for value in values if value), default)
 
 
 def page_selector(html: str, body: bytes = b"") -> Selector:
@@ -108,39 +92,117 @@ def embedded_json(html: str, marker: str) -> Any:
     return None
 
 
+def jsonp_payload(text: str) -> Any:
+    """The value inside ``data_callback(...)`` (any callback name, or bare JSON), read
+    tolerantly: the site's arrays end with ``},\\n]``, which strict JSON refuses."""
+    text = (text or "").strip().lstrip("\ufeff")
+    match = _JSONP_RE.match(text)
+    inner = match.group(1) if match else text
+    if not inner.strip().startswith(("[", "{")):
+        raise ListAPIError(f"answer is not JSONP but {text[:40]!r}")
+    try:
+        return json.loads(inner)
+    except ValueError:
+        pass
+    try:
+        return json.loads(_drop_trailing_commas(inner))
+    except ValueError as exc:
+        raise ListAPIError(f"answer is not valid JSON: {exc}") from None
+
+
+def _drop_trailing_commas(text: str) -> str:
+    """``[{…},\\n]`` → ``[{…}\\n]``: commas before a closing bracket, outside strings."""
+    out: list[str] = []
+    in_string = escaped = False
+    for char in text:
+        if in_string:
+            if char == '"' and not escaped:
+                in_string = False
+            escaped = char == "\\" and not escaped
+        elif char == '"':
+            in_string = True
+        elif char in "]}":
+            while out and out[-1].isspace():
+                out.pop()  # whitespace before the bracket is not needed
+            if out and out[-1] == ",":
+                out.pop()
+        out.append(char)
+    return "".join(out)
+
+
 def text_of(value: Any) -> str:
     """A JSON value as stripped text, or "" when it is not a string."""
     return value.strip() if isinstance(value, str) else ""
 
 
 class ArticlePageBase:
-    """Page object of one source's article page: a method per field, assembled by
-    ``to_item``. Subclasses set ``source`` and ``lang`` and implement the fields;
-    ``self.entry`` is the list entry the page was found through (its fallback)."""
+    """Page object of one source's article page: one method per field, assembled by
+    ``to_item``; ``parse`` is the whole of it, from a page to its item.
 
-    source: str
-    lang: str
-    entry: ListEntry
+    Subclasses set ``source`` and ``lang``, their selectors as class attributes, and
+    implement the field methods; ``self.entry`` is the list entry the page was found
+    through (each field's last fallback). No Scrapy: tests feed it a saved page.
+    """
 
-    def canonical_url(self, article_id: str) -> str:
-        raise NotImplementedError
+    source: str = ""
+    lang: str = ""
+
+    def __init__(
+        self, html: str, url: str, entry: ListEntry | None = None, body: bytes = b""
+    ) -> None:
+        """``body``: the page's bytes when they are UTF-8 (see :func:`page_selector`)."""
+        self.html = html
+        self.url = url
+        self.entry = entry or ListEntry(id="")
+        self.selector = page_selector(html, body)
+        self._metas: dict[str, str] | None = None
+
+    @classmethod
+    def parse(
+        cls, html: str, url: str, entry: ListEntry | None = None, body: bytes = b""
+    ) -> Article:
+        """The article item of a page (body still uncleaned: the pipeline cleans it)."""
+        return cls(html, url, entry, body).to_item()
 
     def to_item(self) -> Article:
-        article_id = self.article_id()
-        return Article(
-            id=article_id,
-            url=self.canonical_url(article_id),
+        """The item; a page that is not an article (``is_article``) gives only its id
+        and URL, which the pipeline drops."""
+        item = Article(
+            id=self.article_id(),
+            url=self.canonical_url(),
             source=self.source,
             lang=self.lang,
-            title=self.title(),
-            date=self.date(),
-            author=self.author(),
-            thumbnail=self.thumbnail(),
-            body_html=self.body_html(),
             update_time=self.entry.update_time,
         )
+        if self.is_article():
+            item.title, item.date, item.author = self.title(), self.date(), self.author()
+            item.thumbnail, item.body_html = self.thumbnail(), self.body_html()
+        return item
+
+    def meta(self, name: str) -> str:
+        """Content of the first ``<meta property=name>`` or ``<meta name=name>``, stripped."""
+        if self._metas is None:
+            # One pass over the page for all of them: each lookup would be another.
+            self._metas = {}
+            for meta in self.selector.root.iter("meta"):
+                content = meta.get("content")
+                if content is not None:
+                    for key in (meta.get("property"), meta.get("name")):
+                        if key is not None:
+                            self._metas.setdefault(key, content.strip())
+        return self._metas.get(name, "")
+
+    def text(self, css: str) -> str:
+        """The stripped text of the first element ``css`` matches, or ""."""
+        return self.selector.css(css).xpath("string()").get("").strip()
+
+    def is_article(self) -> bool:
+        return True
 
     def article_id(self) -> str:
+        raise NotImplementedError
+
+    def canonical_url(self) -> str:
         raise NotImplementedError
 
     def title(self) -> str:

@@ -10,16 +10,16 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import asdict, dataclass, field
+from io import BytesIO
 from typing import TYPE_CHECKING, Any
 
 import lxml.html
 from lxml import etree
-from parsel import Selector
 
 from newsbot.dates import DateError, format_date, parse_date
 from newsbot.html import inner_html, one_line
 from newsbot.items import Article
-from newsbot.pages.base import ListAPIError, first, meta_content
+from newsbot.pages.base import ArticlePageBase, ListAPIError, ListPage, first
 
 if TYPE_CHECKING:
     from zoneinfo import ZoneInfo
@@ -43,14 +43,20 @@ class FeedEntry:
     date: str = ""  # YYYY-MM-DD HH:MM:SS in the entry's zone (or the feed's own offset)
     author: str = ""
     thumbnail: str = ""
+    update_time: str = ""
+
+    @property
+    def id(self) -> str:
+        """What a run knows the entry by (see ``NewsSpider.new_entries``): its URL."""
+        return self.url
 
     def to_dict(self) -> dict[str, str]:
         return asdict(self)
 
 
 @dataclass
-class FeedPage:
-    entries: list[FeedEntry] = field(default_factory=list)
+class FeedPage(ListPage):
+    entries: list[FeedEntry] = field(default_factory=list)  # type: ignore[assignment]
     sitemaps: list[str] = field(default_factory=list)  # children of a sitemap index
 
 
@@ -82,21 +88,11 @@ def parse_feed(body: bytes, content_type: str = "", zone: ZoneInfo | None = None
 
 def _root_tag(body: bytes) -> str:
     try:
-        for _, element in etree.iterparse(_BytesReader(body), events=("start",)):
+        for _, element in etree.iterparse(BytesIO(body), events=("start",)):
             return element.tag
     except etree.XMLSyntaxError:
         return ""
     return ""
-
-
-class _BytesReader:
-    def __init__(self, data: bytes) -> None:
-        self.data, self.pos = data, 0
-
-    def read(self, size: int = -1) -> bytes:
-        end = len(self.data) if size < 0 else self.pos + size
-        chunk, self.pos = self.data[self.pos : end], min(end, len(self.data))
-        return chunk
 
 
 def _feed_entry(raw: Any, link: str, zone: ZoneInfo | None) -> FeedEntry:
@@ -158,21 +154,24 @@ def _parse_sitemap(body: bytes, zone: ZoneInfo | None) -> FeedPage:
     return page
 
 
-class FeedArticlePage:
+class FeedArticlePage(ArticlePageBase):
     """A configured source's article page: selectors when given, extraction otherwise."""
 
-    def __init__(self, html: str, url: str, source: FeedSource, entry: FeedEntry | None) -> None:
-        self.html = html
-        self.url = url
-        self.source = source
+    entry: FeedEntry  # type: ignore[assignment]
+
+    def __init__(
+        self, html: str, url: str, config: FeedSource, entry: FeedEntry | None = None
+    ) -> None:
+        super().__init__(html, url)
+        self.config = config
+        self.source, self.lang = config.name, config.lang
         self.entry = entry or FeedEntry(url=url)
-        self.selector = Selector(text=html)
         self._metadata: Any = None
 
     def select(self, name: str) -> list[str]:
         """What the entry's selector for ``name`` matches: HTML for the body, text
         (of an element, attribute or ::text) for the other fields."""
-        query = self.source.selectors.get(name)
+        query = self.config.selectors.get(name)
         if not query:
             return []
         is_xpath = query.startswith(("/", "("))
@@ -191,6 +190,12 @@ class FeedArticlePage:
             self._metadata = trafilatura.extract_metadata(self.html, default_url=self.url)
         return self._metadata
 
+    def canonical_url(self) -> str:
+        return self.entry.url or self.url
+
+    def article_id(self) -> str:
+        return article_id(self.canonical_url())
+
     def title(self) -> str:
         if self.entry.title:
             return self.entry.title
@@ -199,9 +204,9 @@ class FeedArticlePage:
     def date(self) -> str:
         if self.entry.date:
             return self.entry.date
-        for value in [*self.select("date"), meta_content(self.selector, "article:published_time"),
+        for value in [*self.select("date"), self.meta("article:published_time"),
                       getattr(self.metadata, "date", "") or ""]:  # fmt: skip
-            formatted = _format(value, self.source.timezone)
+            formatted = _format(value, self.config.timezone)
             if formatted:
                 return formatted
         return ""
@@ -215,13 +220,13 @@ class FeedArticlePage:
         return (
             self.entry.thumbnail
             or first(self.select("image"))
-            or meta_content(self.selector, "og:image")
+            or self.meta("og:image")
             or getattr(self.metadata, "image", "")
             or ""
         )
 
     def body_html(self) -> str:
-        if self.source.selectors:
+        if self.config.selectors:
             return "".join(self.select("body"))
         import trafilatura
 
@@ -230,20 +235,6 @@ class FeedArticlePage:
             include_links=True, include_tables=True, favor_precision=True,
         )  # fmt: skip
         return _without_title(_body_inner(extracted or ""), self.title())
-
-    def to_item(self) -> Article:
-        url = self.entry.url or self.url
-        return Article(
-            id=article_id(url),
-            url=url,
-            source=self.source.name,
-            lang=self.source.lang,
-            title=self.title(),
-            date=self.date(),
-            author=self.author(),
-            thumbnail=self.thumbnail(),
-            body_html=self.body_html(),
-        )
 
 
 def parse_article(

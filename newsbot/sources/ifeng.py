@@ -9,10 +9,10 @@ The spider, at the end, makes the requests.
 from __future__ import annotations
 
 import re
-import sys
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -20,16 +20,14 @@ from scrapy.http import Request, Response
 
 from newsbot.dates import BEIJING
 from newsbot.html import inner_html, parse_fragment
-from newsbot.items import Article
-from newsbot.pages import base as common
+from newsbot.pages import base
 from newsbot.pages.base import (
     ArticlePageBase,
     ListAPIError,
     ListEntry,
     embedded_json,
     first,
-    meta_content,
-    page_selector,
+    jsonp_payload,
     text_of,
 )
 from newsbot.spiders.base import ArgumentError, NewsSpider, positive_int, split_list
@@ -39,22 +37,20 @@ LANG = "zh-CN"
 ARTICLE_URL = "https://news.ifeng.com/c/{id}"  # when the page names no canonical URL
 ALL_DATA = "var allData"
 NEWSSTREAM = '"newsstream":'
-CANONICAL = "link[rel=canonical]::attr(href)"
-PUBLISHED = "time[itemprop=datePublished]::attr(datetime)"
 LAZY_IMAGE = "data-lazyload"  # older pages: real URL here, a placeholder in src
 
 _TITLE_SUFFIX_RE = re.compile(r"(?:_[^_]{1,20})?_凤凰网$")
 _ID_RE = re.compile(r"[0-9A-Za-z]{10,12}")  # base62, 11 characters today
 _URL_RE = re.compile(rf"^(?:https?:)?//([a-z0-9-]+\.ifeng\.com)/c/({_ID_RE.pattern})(?:[/?#]|$)")
 _COLUMN_RE = re.compile(r"/shanklist/(?:\d+-)?(\d+-\d+-(?:\d+-)*)/?$")
-_JSONP_RE = re.compile(r"^\s*[\w$.]+\s*\(")
 # d.ifengimg.com/<w121_h75_q90 ...>/<host/path>: a resizing proxy in front of the original.
 _PROXY_RE = re.compile(r"^(?:https?:)?//d\.ifengimg\.com/([^/]+)/([a-z0-9-]+\.ifengimg\.com/.+)$")
+_JSONP_START_RE = re.compile(r"^\s*[\w$.]+\s*\(")
 _LIST_OK_CODES = (None, 0, "0", 200)
 
 
 @dataclass
-class ListPage(common.ListPage):
+class ListPage(base.ListPage):
     last_id: str = ""  # the last item's "id" and newsTime (epoch ms): where the next page starts
     last_time: int = 0
     is_end: bool = False
@@ -119,9 +115,8 @@ def parse_list(text: str) -> ListPage:
 
 
 def _newsstream(text: str) -> tuple[list[Any], bool]:
-    jsonp = _JSONP_RE.match(text)
-    if jsonp:
-        payload = embedded_json(text, jsonp.group(0))
+    if _JSONP_START_RE.match(text):  # a getColumnInfo answer
+        payload = jsonp_payload(text)
         if not isinstance(payload, dict):
             raise ListAPIError("JSONP answer holds no JSON object")
         if payload.get("code") not in _LIST_OK_CODES:
@@ -155,34 +150,31 @@ class ArticlePage(ArticlePageBase):
 
     source = SOURCE
     lang = LANG
+    canonical_css = "link[rel=canonical]::attr(href)"
+    published_css = "time[itemprop=datePublished]::attr(datetime)"
 
-    def __init__(
-        self, html: str, url: str, entry: ListEntry | None = None, body: bytes = b""
-    ) -> None:
-        self.selector = page_selector(html, body)
-        all_data = embedded_json(html, ALL_DATA)
+    @cached_property
+    def doc(self) -> dict[str, Any]:
+        """``allData.docData`` ({} when absent)."""
+        all_data = embedded_json(self.html, ALL_DATA)
         doc = all_data.get("docData") if isinstance(all_data, dict) else None
-        self.doc: dict[str, Any] = doc if isinstance(doc, dict) else {}
-        self.url = url
-        self.entry = entry or ListEntry(id="")
+        return doc if isinstance(doc, dict) else {}
 
     def article_id(self) -> str:
         base62 = text_of(self.doc.get("base62Id"))
-        return (
-            first(
-                [
-                    base62 if _ID_RE.fullmatch(base62) else "",
-                    article_id_from_url(self.url),
-                    self.entry.id,
-                ]
-            )
-            or ""
+        return first(
+            [
+                base62 if _ID_RE.fullmatch(base62) else "",
+                article_id_from_url(self.url),
+                self.entry.id,
+            ]
         )
 
-    def canonical_url(self, article_id: str) -> str:
+    def canonical_url(self) -> str:
+        article_id = self.article_id()
         candidates = [
-            self.selector.css(CANONICAL).get(""),
-            meta_content(self.selector, "og:url"),
+            self.selector.css(self.canonical_css).get(""),
+            self.meta("og:url"),
             text_of(self.doc.get("pcUrl")),
             self.url,
             self.entry.url,
@@ -194,55 +186,46 @@ class ArticlePage(ArticlePageBase):
         return ARTICLE_URL.format(id=article_id)
 
     def title(self) -> str:
-        meta = meta_content(self.selector, "og:title") or self.selector.css("title::text").get("")
-        return (
-            first(
-                [
-                    text_of(self.doc.get("title")),
-                    _TITLE_SUFFIX_RE.sub("", meta.strip()),
-                    self.entry.title,
-                ]
-            )
-            or ""
+        meta = self.meta("og:title") or self.selector.css("title::text").get("")
+        return first(
+            [
+                text_of(self.doc.get("title")),
+                _TITLE_SUFFIX_RE.sub("", meta.strip()),
+                self.entry.title,
+            ]
         )
 
     def date(self) -> str:
-        return (
-            first(
-                [
-                    text_of(self.doc.get("newsTime")),
-                    meta_content(self.selector, "article:published_time"),
-                    self.selector.css(PUBLISHED).get("").strip(),
-                    self.entry.publish_time,
-                ]
-            )
-            or ""
+        return first(
+            [
+                text_of(self.doc.get("newsTime")),
+                self.meta("article:published_time"),
+                self.selector.css(self.published_css).get("").strip(),
+                self.entry.publish_time,
+            ]
         )
 
     def author(self) -> str:
         """The media: ``source`` (a reprint's origin), else the 凤凰号 account, else the editor."""
         account = self.doc.get("fhhAccountDetail") or {}
         catename = text_of(account.get("catename")) if isinstance(account, dict) else ""
-        return (
-            first(
-                [
-                    text_of(self.doc.get("source")),
-                    catename,
-                    self.entry.author,
-                    text_of(self.doc.get("editorName")),
-                ]
-            )
-            or ""
+        return first(
+            [
+                text_of(self.doc.get("source")),
+                catename,
+                self.entry.author,
+                text_of(self.doc.get("editorName")),
+            ]
         )
 
     def thumbnail(self) -> str:
         bd_img = text_of(self.doc.get("bdImg"))
         candidates = [
-            meta_content(self.selector, "og:image"),
+            self.meta("og:image"),
             self.entry.thumbnail,
             urljoin("https:", bd_img) if bd_img else "",
         ]
-        return unproxy_image(first(candidates) or "")
+        return unproxy_image(first(candidates))
 
     def body_html(self) -> str:
         """The text parts of ``contentData.contentList`` joined, images fixed (lazy, proxied)."""
@@ -257,14 +240,7 @@ class ArticlePage(ArticlePageBase):
         return _fix_images("".join(texts)) if texts else ""
 
 
-def parse_article(
-    html: str, url: str, entry: ListEntry | None = None, body: bytes = b""
-) -> Article:
-    """The article item of a page (body still uncleaned: the pipeline cleans it).
-
-    ``body``: the page's bytes when they are UTF-8 (see ``common.page_selector``).
-    """
-    return ArticlePage(html, url, entry, body).to_item()
+parse_article = ArticlePage.parse
 
 
 def _fix_images(html: str) -> str:
@@ -301,12 +277,11 @@ class IfengSpider(NewsSpider):
     through getColumnInfo), ``url`` (comma list of article URLs; skips discovery)."""
 
     name = "ifeng"
-    parser = sys.modules[__name__]
+    article_page = ArticlePage
     source = SOURCE
     lang = LANG
     allowed_domains = ["ifeng.com"]
     site_url = SITE
-    list_failed = "List failed for {where} ({url}): {error}"
     discovery = "shanklist pages' embedded newsstream, then getColumnInfo JSONP"
 
     def parse_arguments(
@@ -321,7 +296,9 @@ class IfengSpider(NewsSpider):
                 )
         self.pages = positive_int("pages", pages)
         self.entries = self.url_entries(
-            url, "an ifeng article URL (expected https://news.ifeng.com/c/<11-character id>)"
+            url,
+            "an ifeng article URL (expected https://news.ifeng.com/c/<11-character id>)",
+            entry_from_url,
         )
 
     def list_requests(self) -> Iterator[Request]:
@@ -330,34 +307,25 @@ class IfengSpider(NewsSpider):
         ]
         for list_url in lists:
             if _LIST_URL_RE.match(list_url):
-                yield self.list_request(list_url, list_url, 1)
+                yield self.page_request(list_url, list_url, 1)
             else:
                 self.count("errors/bad_argument")
                 self.logger.error("Not an ifeng list-page URL, skipped: %r", list_url)
 
-    def list_request(self, url: str, list_url: str, page: int) -> Request:
-        return Request(
+    def page_request(self, url: str, list_url: str, page: int) -> Request:
+        return self.list_request(
             url,
+            f"{list_url} page {page}",
+            {"list_url": list_url, "page": page},
             headers={"Referer": list_url if page > 1 else SITE},
-            callback=self.parse_list,
-            errback=self.request_failed,
-            cb_kwargs={"list_url": list_url, "page": page},
         )
 
-    async def parse_list(
-        self, response: Response, list_url: str, page: int
-    ) -> AsyncIterator[Request]:
-        listing = await self.read_list(
-            response,
-            lambda: parse_list(getattr(response, "text", "")),
-            f"{list_url} page {page}",
-        )
-        if not isinstance(listing, ListPage):
-            if listing is not None:
-                yield listing
-            return
-        for request in self.entry_requests(listing):
-            yield request
+    def list_page(self, response: Response, list_url: str, page: int) -> ListPage:
+        return parse_list(getattr(response, "text", ""))
+
+    def next_lists(
+        self, response: Response, listing: ListPage, list_url: str, page: int
+    ) -> Iterator[Request]:
         column = column_id(list_url)
         if page < self.pages and column and listing.last_id and not listing.is_end:
             template = self.settings.get("NEWSBOT_IFENG_MORE_API")
@@ -365,7 +333,7 @@ class IfengSpider(NewsSpider):
             more = template.format(
                 last_id=listing.last_id, last_time=listing.last_time, count=count, column=column
             )
-            yield self.list_request(more, list_url, page + 1)
+            yield self.page_request(more, list_url, page + 1)
 
 
 def _list_url(value: str) -> str:

@@ -9,33 +9,28 @@ The spider, at the end, makes the requests.
 
 from __future__ import annotations
 
-import json
 import re
-import sys
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from scrapy.http import Request, Response
+from w3lib.encoding import http_content_type_encoding
 
-from newsbot.items import Article
+from newsbot import settings
 from newsbot.pages.base import (
     ArticlePageBase,
     ListAPIError,
     ListEntry,
     ListPage,
     first,
-    meta_content,
-    page_selector,
+    jsonp_payload,
     text_of,
 )
 from newsbot.spiders.base import ArgumentError, NewsSpider, positive_int, split_list
 
 SOURCE = "netease"
 LANG = "zh-CN"
-# The 要闻 list of news.163.com; other feeds have the same form (cm_guonei, cm_guoji ...).
-# Page 1 is ``{feed}/``, page n is ``{feed}_0n/`` (``_10`` for the tenth).
-LIST_URL = "https://news.163.com/special/{feed}{suffix}/?callback=data_callback"
 ARTICLE_URL = "https://www.163.com/{channel}/article/{id}.html"
 
 _DOCID = r"[A-Z0-9]{16}"
@@ -43,19 +38,10 @@ _URL_RE = re.compile(
     rf"^(?:https?:)?//(?:www|m)\.163\.com/(\w+)/article/({_DOCID})(?:_\w+)?\.html(?:[?#]|$)"
 )
 _VIDEO_RE = re.compile(r"^(?:https?:)?//(?:v\.163\.com|(?:www|m)\.163\.com/v/)", re.I)
-_JSONP_RE = re.compile(r"^\s*[\w$.]+\s*\((.*)\)\s*;?\s*$", re.S)
 _LIST_TIME_RE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})\s+(\d{1,2}:\d{2}(?::\d{2})?)$")
 _INFO_DATE_RE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}\s+\d{1,2}:\d{2}(?::\d{2})?")
 _SOURCE_LINE_RE = re.compile(r"(?:本文)?来源\s*[:：]\s*(\S+)")
 
-# Article page selectors.
-TITLE_CSS = "h1.post_title"
-INFO_CSS = ".post_info"
-AUTHOR_CSS = ".post_author"
-BODY_CSS = ".post_body"
-# Inside the body but not the article: the zero-height box holding the site logo
-# (og:image bait), hidden ad slots.
-BODY_JUNK_XPATH = ".//div[contains(translate(@style, ' ', ''), 'height:0')]"
 # og:image of every article page: the site logo, not a cover.
 _GENERIC_IMAGE_RE = re.compile(r"^https?://static\.ws\.126\.net/", re.I)
 PROXY_HOST = "nimg.ws.126.net"
@@ -80,8 +66,9 @@ def entry_from_url(url: str) -> ListEntry | None:
     return ListEntry(id=article_id_from_url(canonical) or "", url=canonical) if canonical else None
 
 
-def list_url(feed: str, page: int, template: str = LIST_URL) -> str:
-    """The JSONP URL of page ``page`` (from 1) of a feed."""
+def list_url(feed: str, page: int, template: str = settings.NEWSBOT_NETEASE_LIST_URL) -> str:
+    """The JSONP URL of page ``page`` (from 1) of a feed: page 1 is ``{feed}/``, page n
+    ``{feed}_0n/`` (``_10`` for the tenth)."""
     return template.format(feed=feed, suffix="" if page <= 1 else f"_{page:02d}")
 
 
@@ -111,24 +98,6 @@ def decode_list(body: bytes, encoding: str | None = None) -> str:
             except (LookupError, UnicodeDecodeError):
                 continue
     return body.decode("gb18030", errors="replace")
-
-
-def jsonp_payload(text: str) -> Any:
-    """The value inside ``data_callback(...)`` (any callback name, or bare JSON), read
-    tolerantly: the site's arrays end with ``},\\n]``, which strict JSON refuses."""
-    text = (text or "").strip().lstrip("\ufeff")
-    match = _JSONP_RE.match(text)
-    inner = match.group(1) if match else text
-    if not inner.strip().startswith(("[", "{")):
-        raise ListAPIError(f"answer is not JSONP but {text[:40]!r}")
-    try:
-        return json.loads(inner)
-    except ValueError:
-        pass
-    try:
-        return json.loads(_drop_trailing_commas(inner))
-    except ValueError as exc:
-        raise ListAPIError(f"answer is not valid JSON: {exc}") from None
 
 
 def parse_list(text: str) -> ListPage:
@@ -182,84 +151,75 @@ class ArticlePage(ArticlePageBase):
 
     source = SOURCE
     lang = LANG
+    title_css = "h1.post_title"
+    info_css = ".post_info"
+    author_css = ".post_author"
+    body_css = ".post_body"
+    # Inside the body but not the article: the zero-height box holding the site logo
+    # (og:image bait), hidden ad slots.
+    junk_xpath = ".//div[contains(translate(@style, ' ', ''), 'height:0')]"
 
-    def __init__(
-        self, html: str, url: str, entry: ListEntry | None = None, body: bytes = b""
-    ) -> None:
-        self.selector = page_selector(html, body)
-        self.url = url
-        self.entry = entry or ListEntry(id="")
-
-    def canonical_url(self, article_id: str = "") -> str:
+    def canonical_url(self) -> str:
         link = self.selector.xpath("//link[@rel='canonical']/@href").get("")
-        return (
-            first(
-                [
-                    canonical_url(self.entry.url),
-                    canonical_url(link),
-                    canonical_url(meta_content(self.selector, "og:url")),
-                    canonical_url(self.url),
-                ]
-            )
-            or self.url
+        return first(
+            [
+                canonical_url(self.entry.url),
+                canonical_url(link),
+                canonical_url(self.meta("og:url")),
+                canonical_url(self.url),
+            ],
+            self.url,
         )
 
     def article_id(self) -> str:
-        return first([article_id_from_url(self.canonical_url()), self.entry.id]) or ""
+        return first([article_id_from_url(self.canonical_url()), self.entry.id])
 
     def title(self) -> str:
-        dom = self.selector.css(TITLE_CSS).xpath("string()").get("").strip()
-        return first([dom, meta_content(self.selector, "og:title"), self.entry.title]) or ""
+        return first([self.text(self.title_css), self.meta("og:title"), self.entry.title])
 
     def infotext_of(self) -> str:
-        return " ".join(self.selector.css(INFO_CSS).xpath("string()").get("").split())
+        return " ".join(self.selector.css(self.info_css).xpath("string()").get("").split())
 
     def date(self) -> str:
         visible = _INFO_DATE_RE.search(self.infotext_of())
-        return (
-            first(
-                [
-                    self.selector.xpath("/html/@data-publishtime").get("").strip(),
-                    meta_content(self.selector, "article:published_time"),
-                    visible.group(0) if visible else "",
-                    self.entry.publish_time,
-                ]
-            )
-            or ""
+        return first(
+            [
+                self.selector.xpath("/html/@data-publishtime").get("").strip(),
+                self.meta("article:published_time"),
+                visible.group(0) if visible else "",
+                self.entry.publish_time,
+            ]
         )
 
     def author(self) -> str:
         """The source the article is credited to (``来源: …``), not the editor."""
-        info = self.selector.css(INFO_CSS)
+        info = self.selector.css(self.info_css)
         link = info.xpath(".//a[not(contains(@class, 'post_jubao'))]").xpath("string()").get("")
         in_info = _SOURCE_LINE_RE.search(self.infotext_of())
-        author_box = " ".join(self.selector.css(AUTHOR_CSS).xpath("string()").get("").split())
+        author_box = " ".join(self.selector.css(self.author_css).xpath("string()").get("").split())
         in_box = _SOURCE_LINE_RE.search(author_box)
         wemedia = self.selector.css(".post_wemedia_name").xpath("string()").get("")
-        return (
-            first(
-                [
-                    link.strip(),
-                    in_info.group(1) if in_info else "",
-                    in_box.group(1) if in_box else "",
-                    wemedia.strip(),
-                    self.entry.author,
-                ]
-            )
-            or ""
+        return first(
+            [
+                link.strip(),
+                in_info.group(1) if in_info else "",
+                in_box.group(1) if in_box else "",
+                wemedia.strip(),
+                self.entry.author,
+            ]
         )
 
     def thumbnail(self) -> str:
-        image = unwrap_image(meta_content(self.selector, "og:image"))
+        image = unwrap_image(self.meta("og:image"))
         if _GENERIC_IMAGE_RE.match(image):
             image = ""
-        return first([image, self.entry.thumbnail]) or ""
+        return first([image, self.entry.thumbnail])
 
     def body_html(self) -> str:
         """The body's HTML, uncleaned, with proxied images unwrapped and the hidden logo
         box removed."""
-        for node in self.selector.css(BODY_CSS):
-            node.xpath(BODY_JUNK_XPATH).drop()
+        for node in self.selector.css(self.body_css):
+            node.xpath(self.junk_xpath).drop()
             for img in node.css("img"):
                 for attr in ("src", "data-src"):
                     if img.attrib.get(attr):
@@ -269,34 +229,7 @@ class ArticlePage(ArticlePageBase):
         return ""
 
 
-def parse_article(
-    html: str, url: str, entry: ListEntry | None = None, body: bytes = b""
-) -> Article:
-    """The article item of a page (body still uncleaned: the pipeline cleans it).
-
-    ``body``: the page's bytes when they are UTF-8 (see ``common.page_selector``).
-    """
-    return ArticlePage(html, url, entry, body).to_item()
-
-
-def _drop_trailing_commas(text: str) -> str:
-    """``[{…},\\n]`` → ``[{…}\\n]``: commas before a closing bracket, outside strings."""
-    out: list[str] = []
-    in_string = escaped = False
-    for char in text:
-        if in_string:
-            if char == '"' and not escaped:
-                in_string = False
-            escaped = char == "\\" and not escaped
-        elif char == '"':
-            in_string = True
-        elif char in "]}":
-            while out and out[-1].isspace():
-                out.pop()  # whitespace before the bracket is not needed
-            if out and out[-1] == ",":
-                out.pop()
-        out.append(char)
-    return "".join(out)
+parse_article = ArticlePage.parse
 
 
 # --- the spider ------------------------------------------------------------
@@ -304,7 +237,6 @@ def _drop_trailing_commas(text: str) -> str:
 SITE = "https://news.163.com/"
 MAX_PAGES = 10  # the lists stop at _10
 _FEED_RE = re.compile(r"^\w{1,64}$")
-_CHARSET_RE = re.compile(rb"charset\s*=\s*[\"']?([\w.:-]+)", re.I)
 
 
 class NeteaseSpider(NewsSpider):
@@ -313,7 +245,7 @@ class NeteaseSpider(NewsSpider):
     list of article URLs; skips discovery)."""
 
     name = "netease"
-    parser = sys.modules[__name__]
+    article_page = ArticlePage
     source = SOURCE
     lang = LANG
     allowed_domains = ["163.com"]
@@ -334,38 +266,22 @@ class NeteaseSpider(NewsSpider):
             url,
             "a NetEase article URL "
             "(expected https://www.163.com/<channel>/article/<16-character DOCID>.html)",
+            entry_from_url,
         )
 
     def list_requests(self) -> Iterator[Request]:
         for feed in self.feeds or self.settings.getlist("NEWSBOT_NETEASE_FEEDS"):
             for page in range(1, self.pages + 1):
-                yield self.list_request(feed, page)
+                yield self.feed_request(feed, page)
 
-    def list_request(self, feed: str, page: int) -> Request:
+    def feed_request(self, feed: str, page: int) -> Request:
         template = self.settings.get("NEWSBOT_NETEASE_LIST_URL")
-        return Request(
+        return self.list_request(
             list_url(feed, page, template),
-            headers={"Referer": SITE, "Accept": "*/*"},
-            callback=self.parse_list,
-            errback=self.request_failed,
-            cb_kwargs={"feed": feed, "page": page},
-        )
-
-    async def parse_list(self, response: Response, feed: str, page: int) -> AsyncIterator[Request]:
-        listing = await self.read_list(
-            response,
-            lambda: parse_list(decode_list(response.body, _charset(response))),
             f"feed {feed} page {page}",
+            headers={"Referer": SITE, "Accept": "*/*"},
         )
-        if not isinstance(listing, ListPage):
-            if listing is not None:
-                yield listing
-            return
-        for request in self.entry_requests(listing):
-            yield request
 
-
-def _charset(response: Response) -> str | None:
-    """The charset the Content-Type header declares, if any."""
-    match = _CHARSET_RE.search(response.headers.get("Content-Type") or b"")
-    return match.group(1).decode("ascii") if match else None
+    def list_page(self, response: Response) -> ListPage:
+        content_type = response.headers.get("Content-Type", b"").decode("latin-1")
+        return parse_list(decode_list(response.body, http_content_type_encoding(content_type)))

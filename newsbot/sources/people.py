@@ -17,24 +17,21 @@ spider, at the end, makes the requests.
 from __future__ import annotations
 
 import re
-import sys
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 from urllib.parse import urljoin
 
 from parsel import Selector
 from scrapy.http import Request, Response
 
-from newsbot.items import Article
-from newsbot.pages import base as common
+from newsbot.pages import base
 from newsbot.pages.base import (
     ArticlePageBase,
     ListAPIError,
     ListEntry,
     first,
-    meta_content,
-    page_selector,
 )
 from newsbot.spiders.base import ArgumentError, NewsSpider, positive_int, split_list
 
@@ -44,13 +41,6 @@ LANG = "zh-CN"
 # Containers of a GB/<node>/index.html list page, one per channel template.
 LIST_CONTAINERS = (".ej_list_box", ".p6", ".p2j_list", ".headingNews", ".leftItem")
 PAGER = ".page_n a[href], .page a[href]"  # 1 2 3 … 下一页 of a list page
-TITLE = ".rm_txt h1, .text_title h1"  # 2020s layout, then the 2019 one
-DATE_LINE = ".rm_txt .col-1-1, .box01 .fl"  # "2024年04月24日23:52 | 来源：<a>新华网</a>"
-BODY = ".rm_txt_con, #rwb_zw, .show_text"
-EDITOR_LINE = "div.edit"  # "(责编：赵欣悦、李昊)"
-# Inside the body but not the article: share bar / paper edition, recommended reading,
-# editor line, pager, "next page" table.
-BODY_JUNK = ".paper_num, #paper_num, #rwb_tjyd, div.edit, .zdfy, center, script, style"
 TITLE_SUFFIX_RE = re.compile(r"(?:--[^-]*)*--人民网\s*$")
 
 # http://politics.people.com.cn/n1/2024/0424/c1001-40223222.html (-2.html: its page 2;
@@ -71,11 +61,8 @@ _EDITORS_RE = re.compile(r"责编[:：]\s*([^)）]+)")
 
 
 @dataclass
-class ListPage(common.ListPage):
+class ListPage(base.ListPage):
     pages: set[str] = field(default_factory=set)  # absolute URLs the pager links to
-
-
-ListPageError = ListAPIError  # the name this module gave it first
 
 
 def canonical_url(url: str) -> str | None:
@@ -145,91 +132,80 @@ class ArticlePage(ArticlePageBase):
 
     source = SOURCE
     lang = LANG
+    title_css = ".rm_txt h1, .text_title h1"  # 2020s layout, then the 2019 one
+    date_line_css = ".rm_txt .col-1-1, .box01 .fl"  # "2024年04月24日23:52 | 来源：<a>新华网</a>"
+    body_css = ".rm_txt_con, #rwb_zw, .show_text"
+    editor_line_css = "div.edit"  # "(责编：赵欣悦、李昊)"
+    # Inside the body but not the article: share bar / paper edition, recommended reading,
+    # editor line, pager, "next page" table.
+    junk_css = ".paper_num, #paper_num, #rwb_tjyd, div.edit, .zdfy, center, script, style"
 
-    def __init__(
-        self, html: str, url: str, entry: ListEntry | None = None, body: bytes = b""
-    ) -> None:
-        self.selector = page_selector(html, body)
-        self.url = url
-        self.entry = entry or ListEntry(id="")
-        line = self.selector.css(DATE_LINE)
-        self.date_line = " ".join(line[0].xpath("string()").get("").split()) if line else ""
+    @cached_property
+    def date_line(self) -> str:
+        line = self.selector.css(self.date_line_css)
+        return " ".join(line[0].xpath("string()").get("").split()) if line else ""
 
     def article_id(self) -> str:
         from_meta = ""
-        node = meta_content(self.selector, "catalogs").split(",")[0].strip()
-        content = meta_content(self.selector, "contentid")
+        node = self.meta("catalogs").split(",")[0].strip()
+        content = self.meta("contentid")
         if node.isdigit() and content.isdigit():
             from_meta = f"c{node}-{content}"
-        return first([article_id_from_url(self.url), self.entry.id, from_meta]) or ""
+        return first([article_id_from_url(self.url), self.entry.id, from_meta])
 
-    def canonical_url(self, article_id: str = "") -> str:
-        return first([canonical_url(self.url), self.entry.url, self.url]) or ""
+    def canonical_url(self) -> str:
+        return first([canonical_url(self.url), self.entry.url, self.url])
 
     def title(self) -> str:
-        headings = [" ".join(h.xpath("string()").get("").split()) for h in self.selector.css(TITLE)]
+        headings = self.selector.css(self.title_css)
+        titles = [" ".join(h.xpath("string()").get("").split()) for h in headings]
         page_title = " ".join(self.selector.css("title::text").get("").split())
-        return (
-            first([*headings, TITLE_SUFFIX_RE.sub("", page_title).strip(), self.entry.title]) or ""
-        )
+        return first([*titles, TITLE_SUFFIX_RE.sub("", page_title).strip(), self.entry.title])
 
     def date(self) -> str:
         """The visible line's date and time, else the date-only ``publishdate`` meta."""
         timed = _TIMED_RE.search(self.date_line)
         day = _DAY_RE.search(self.date_line)
-        return (
-            first(
-                [
-                    timed and timed.group(0),
-                    meta_content(self.selector, "publishdate"),
-                    day and day.group(0),
-                    self.entry.publish_time,
-                ]
-            )
-            or ""
+        return first(
+            [
+                timed and timed.group(0),
+                self.meta("publishdate"),
+                day and day.group(0),
+                self.entry.publish_time,
+            ]
         )
 
     def author(self) -> str:
         """The 来源 (source media) name; else the editors of the 责编 line."""
         line = _SOURCE_RE.search(self.date_line)
-        meta = _SOURCE_RE.search(meta_content(self.selector, "source"))
+        meta = _SOURCE_RE.search(self.meta("source"))
         editors = _EDITORS_RE.search(
-            " ".join(self.selector.css(EDITOR_LINE).xpath("string()").getall())
+            " ".join(self.selector.css(self.editor_line_css).xpath("string()").getall())
         )
-        return (
-            first(
-                [
-                    line and line.group(1).strip(),
-                    meta and meta.group(1).strip(),
-                    editors and editors.group(1).strip(),
-                    self.entry.author,
-                ]
-            )
-            or ""
+        return first(
+            [
+                line and line.group(1).strip(),
+                meta and meta.group(1).strip(),
+                editors and editors.group(1).strip(),
+                self.entry.author,
+            ]
         )
 
     def thumbnail(self) -> str:
-        cover = meta_content(self.selector, "og:image")
-        return first([cover and urljoin(self.url, cover), self.entry.thumbnail]) or ""
+        cover = self.meta("og:image")
+        return first([cover and urljoin(self.url, cover), self.entry.thumbnail])
 
     def body_html(self) -> str:
         """The body container's HTML, uncleaned, without the parts that are not the article."""
-        node = self.selector.css(BODY)
+        node = self.selector.css(self.body_css)
         if not node:
             return ""
         body = Selector(text=node[0].get())
-        body.css(BODY_JUNK).drop()
-        return first(body.css("body > *").getall()) or ""
+        body.css(self.junk_css).drop()
+        return first(body.css("body > *").getall())
 
 
-def parse_article(
-    html: str, url: str, entry: ListEntry | None = None, body: bytes = b""
-) -> Article:
-    """The article item of a page (body still uncleaned: the pipeline cleans it).
-
-    ``body``: the page's bytes when they are UTF-8 (see ``common.page_selector``).
-    """
-    return ArticlePage(html, url, entry, body).to_item()
+parse_article = ArticlePage.parse
 
 
 # --- the spider ------------------------------------------------------------
@@ -241,13 +217,12 @@ class PeopleSpider(NewsSpider):
     when page n links to it), ``url`` (comma list of article URLs; skips discovery)."""
 
     name = "people"
-    parser = sys.modules[__name__]
+    article_page = ArticlePage
     source = SOURCE
     lang = LANG
     allowed_domains = ["people.com.cn", "people.cn"]
     site_url = "http://www.people.com.cn/"
     discovery = "channel list pages GB/1024/index.html … (GBK HTML)"
-    list_failed = "List page failed: {url} ({where}): {error}"
 
     def parse_arguments(
         self, lists: str | None = None, pages: str | int = 1, url: str | None = None, **_: Any
@@ -264,37 +239,30 @@ class PeopleSpider(NewsSpider):
             url,
             "a people.com.cn article URL "
             "(expected http://<channel>.people.com.cn/n1/YYYY/MMDD/c<node>-<id>.html)",
+            entry_from_url,
         )
 
     def list_requests(self) -> Iterator[Request]:
         for list_url in self.lists or self.settings.getlist("NEWSBOT_PEOPLE_LIST_PAGES"):
-            yield self.list_request(list_url, 1)
+            yield self.page_request(list_url, 1)
 
-    def list_request(self, list_url: str, page: int) -> Request:
-        return Request(
-            list_page_url(list_url, page),
-            callback=self.parse_list,
-            errback=self.request_failed,
-            cb_kwargs={"list_url": list_url, "page": page},
+    def page_request(self, list_url: str, page: int) -> Request:
+        return self.list_request(
+            list_page_url(list_url, page), f"page {page}", {"list_url": list_url, "page": page}
         )
 
-    async def parse_list(
-        self, response: Response, list_url: str, page: int
-    ) -> AsyncIterator[Request]:
-        listing = await self.read_list(
-            response,
-            lambda: parse_list(getattr(response, "text", ""), response.url),
-            f"page {page}",
-        )
-        if not isinstance(listing, ListPage):
-            if listing is not None:
-                yield listing
-            return
-        for request in self.entry_requests(listing, referer=response.url):
-            yield request
-        # The next page only when this one links to it: no 404 past a list's last page.
+    def list_page(self, response: Response, list_url: str, page: int) -> ListPage:
+        return parse_list(getattr(response, "text", ""), response.url)
+
+    def article_referer(self, response: Response) -> str:
+        return response.url
+
+    def next_lists(
+        self, response: Response, listing: ListPage, list_url: str, page: int
+    ) -> Iterator[Request]:
+        """The next page only when this one links to it: no 404 past a list's last page."""
         if page < self.pages:
             if list_page_url(list_url, page + 1) in listing.pages:
-                yield self.list_request(list_url, page + 1)
+                yield self.page_request(list_url, page + 1)
             else:
                 self.logger.info("List %s has no page %d", list_url, page + 1)

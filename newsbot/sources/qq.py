@@ -8,14 +8,14 @@ network. The spider, at the end, makes the requests.
 
 from __future__ import annotations
 
+import html
 import re
-import sys
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
+from functools import cached_property
 from typing import Any
 
-from scrapy.http import JsonRequest, Request, Response
+from scrapy.http import Request, Response
 
-from newsbot.items import Article
 from newsbot.pages.base import (
     ArticlePageBase,
     ListAPIError,
@@ -23,8 +23,6 @@ from newsbot.pages.base import (
     ListPage,
     embedded_json,
     first,
-    meta_content,
-    page_selector,
     text_of,
 )
 from newsbot.spiders.base import NewsSpider, json_or_none, positive_int, split_list
@@ -117,17 +115,17 @@ class ArticlePage(ArticlePageBase):
 
     source = SOURCE
     lang = LANG
+    title_css = "h1#article-title"
+    author_css = "#article-author .media-name"
+    body_css = ".rich_media_content"
 
-    def __init__(
-        self, html: str, url: str, entry: ListEntry | None = None, body: bytes = b""
-    ) -> None:
-        self.selector = page_selector(html, body)
-        self.data: dict[str, Any] = embedded_json(html, "window.DATA") or {}
-        self.url = url
-        self.entry = entry or ListEntry(id="")
+    @cached_property
+    def data(self) -> dict[str, Any]:
+        """The page's ``window.DATA`` object ({} when absent)."""
+        return embedded_json(self.html, "window.DATA") or {}
 
-    def canonical_url(self, article_id: str) -> str:
-        return ARTICLE_URL.format(id=article_id)
+    def canonical_url(self) -> str:
+        return ARTICLE_URL.format(id=self.article_id())
 
     def article_id(self) -> str:
         for candidate in (self.data.get("cms_id"), self.data.get("article_id")):
@@ -136,52 +134,41 @@ class ArticlePage(ArticlePageBase):
         return article_id_from_url(self.url) or self.entry.id
 
     def title(self) -> str:
-        dom = self.selector.css("h1#article-title").xpath("string()").get(default="")
-        meta = meta_content(self.selector, "og:title") or self.selector.css("title::text").get("")
-        return (
-            first(
-                [
-                    dom.strip(),
-                    text_of(self.data.get("title")),
-                    meta.removesuffix(TITLE_SUFFIX).strip(),
-                    self.entry.title,
-                ]
-            )
-            or ""
+        meta = self.meta("og:title") or self.selector.css("title::text").get("")
+        return first(
+            [
+                self.text(self.title_css),
+                text_of(self.data.get("title")),
+                meta.removesuffix(TITLE_SUFFIX).strip(),
+                self.entry.title,
+            ]
         )
 
     def date(self) -> str:
-        return (
-            first(
-                [
-                    text_of(self.data.get("pubtime")),
-                    meta_content(self.selector, "article:published_time"),
-                    self.entry.publish_time,
-                ]
-            )
-            or ""
+        return first(
+            [
+                text_of(self.data.get("pubtime")),
+                self.meta("article:published_time"),
+                self.entry.publish_time,
+            ]
         )
 
     def author(self) -> str:
-        dom = self.selector.css("#article-author .media-name").xpath("string()").get(default="")
-        return (
-            first(
-                [
-                    text_of(self.data.get("media")),
-                    meta_content(self.selector, "article:author"),
-                    dom.strip(),
-                    self.entry.author,
-                ]
-            )
-            or ""
+        return first(
+            [
+                text_of(self.data.get("media")),
+                self.meta("article:author"),
+                self.text(self.author_css),
+                self.entry.author,
+            ]
         )
 
     def thumbnail(self) -> str:
-        return first([meta_content(self.selector, "og:image"), self.entry.thumbnail]) or ""
+        return first([self.meta("og:image"), self.entry.thumbnail])
 
     def body_html(self) -> str:
         """The article HTML, uncleaned: the DOM body, else the one rebuilt from DATA."""
-        for node in self.selector.css(".rich_media_content"):
+        for node in self.selector.css(self.body_css):
             element = node.root
             has_text = any(text.strip() for text in element.itertext())
             if has_text or element.find(".//img") is not None:
@@ -197,14 +184,7 @@ class ArticlePage(ArticlePageBase):
         return _IMG_PLACEHOLDER_RE.sub(lambda m: _origin_image(attributes.get(m.group(1))), text)
 
 
-def parse_article(
-    html: str, url: str, entry: ListEntry | None = None, body: bytes = b""
-) -> Article:
-    """The article item of a page (body still uncleaned: the pipeline cleans it).
-
-    ``body``: the page's bytes when they are UTF-8 (see ``common.page_selector``).
-    """
-    return ArticlePage(html, url, entry, body).to_item()
+parse_article = ArticlePage.parse
 
 
 def _origin_image(record: Any) -> str:
@@ -213,11 +193,7 @@ def _origin_image(record: Any) -> str:
     src = first([record.get(key) for key in _IMAGE_KEYS if isinstance(record.get(key), str)])
     if not src:
         return ""
-    return f'<img src="{_attr(src)}" alt="图片">'
-
-
-def _attr(value: str) -> str:
-    return value.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
+    return f'<img src="{html.escape(src)}" alt="图片">'
 
 
 # --- the spider ------------------------------------------------------------
@@ -231,7 +207,7 @@ class QQSpider(NewsSpider):
     of article URLs; skips discovery)."""
 
     name = "qq"
-    parser = sys.modules[__name__]
+    article_page = ArticlePage
     source = SOURCE
     lang = LANG
     allowed_domains = ["qq.com"]
@@ -246,14 +222,15 @@ class QQSpider(NewsSpider):
         self.entries = self.url_entries(
             url,
             "a Tencent News article URL (expected https://news.qq.com/rain/a/<16-character id>)",
+            entry_from_url,
         )
 
     def list_requests(self) -> Iterator[Request]:
         for channel in self.channels or self.settings.getlist("NEWSBOT_QQ_CHANNELS"):
             for page in range(self.pages):
-                yield self.list_request(channel, page)
+                yield self.channel_request(channel, page)
 
-    def list_request(self, channel: str, page: int) -> JsonRequest:
+    def channel_request(self, channel: str, page: int) -> Request:
         body = {
             "base_req": {"from": "pc"},
             "forward": "2" if page == 0 else "1",
@@ -263,29 +240,15 @@ class QQSpider(NewsSpider):
             "item_count": self.settings.getint("NEWSBOT_QQ_ITEM_COUNT"),
             "is_local_chlid": "0",
         }
-        return JsonRequest(
+        return self.list_request(
             self.settings.get("NEWSBOT_QQ_LIST_API"),
+            f"channel {channel} page {page}",
             data=body,
             headers={"Referer": SITE, "Origin": SITE.rstrip("/")},
-            callback=self.parse_list,
-            errback=self.request_failed,
-            cb_kwargs={"channel": channel, "page": page},
         )
 
-    async def parse_list(
-        self, response: Response, channel: str, page: int
-    ) -> AsyncIterator[Request]:
-        listing = await self.read_list(
-            response,
-            lambda: parse_list(json_or_none(response)),
-            f"channel {channel} page {page}",
-        )
-        if not isinstance(listing, ListPage):
-            if listing is not None:
-                yield listing
-            return
-        for request in self.entry_requests(listing):
-            yield request
+    def list_page(self, response: Response) -> ListPage:
+        return parse_list(json_or_none(response))
 
     def entry_urls(self, entry: ListEntry) -> tuple[str, str]:
         """Fetched at news.qq.com (what the site serves), exported as the new.qq.com URL

@@ -10,34 +10,26 @@ network. The spider, at the end, makes the requests.
 from __future__ import annotations
 
 import re
-import sys
-from collections.abc import AsyncIterator, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from scrapy.http import Request, Response
 
+from newsbot import settings
 from newsbot.dates import DateError, normalize_date
-from newsbot.items import Article
-from newsbot.pages import base as common
 from newsbot.pages.base import (
     ArticlePageBase,
     ListAPIError,
     ListEntry,
+    ListPage,
     first,
-    meta_content,
-    page_selector,
     text_of,
 )
 from newsbot.spiders.base import ArgumentError, NewsSpider, json_or_none, positive_int, split_list
 
 SOURCE = "sina"
 LANG = "zh-CN"
-# Roll API: pageid 153 is the news roll; lid the channel (2509 全部, 2515 科技, 2516 财经 ...).
-LIST_API = (
-    "https://feed.mix.sina.com.cn/api/roll/get?pageid={pageid}&lid={lid}&k=&num={num}&page={page}"
-)
 
 # A PC article: https://<channel>.sina.com.cn/<path>/doc-i<id>.shtml (the id is what
 # the page calls publishid / comos:<id>).
@@ -48,27 +40,9 @@ _URL_RE = re.compile(
 )
 _VIDEO_RE = re.compile(r"^(?:https?:)?//(?:video\.sina\.com\.cn|[\w.-]*\bvideo\b)", re.I)
 
-# Article page selectors, in order of preference.
-TITLE_CSS = ("h1.main-title", "h1#artibodyTitle")
-BODY_CSS = "#artibody, #article"
-DATE_CSS = (".date-source .date", "#pub_date", ".date")
-SOURCE_CSS = (".date-source .source", "#media_name", ".source")
-# Blocks inside the body that are not the article: QR codes, account-opening ads,
-# promo quotes, the editor line, video players, ad slots.
-BODY_JUNK_CSS = (
-    ".appendQr_wrap, .app-kaihu-qr, #left_hzh_ad, .tech-quotation, .article-editor,"
-    " p.show_author, .video-2017, .artical-player-wrap, ins.sinaads"
-)
-# Picture captions: a <span> after the <img> (a paragraph of their own once converted).
-CAPTION_CSS = "span.img_descr"
 # og:image of a page without a picture of its own: the site's default share image.
 _GENERIC_IMAGE_RE = re.compile(r"^https?://n\.sinaimg\.cn/default/", re.I)
 _TITLE_SUFFIX_RE = re.compile(r"(?:\|[^|]*)?_新浪[^_|]*(?:_新浪网)?$")
-
-
-@dataclass
-class ListPage(common.ListPage):
-    total: int = 0
 
 
 def canonical_url(url: str) -> str | None:
@@ -92,8 +66,15 @@ def entry_from_url(url: str) -> ListEntry | None:
     return ListEntry(id=article_id_from_url(canonical) or "", url=canonical) if canonical else None
 
 
-def list_url(lid: str, page: int, num: int, pageid: str = "153", template: str = LIST_API) -> str:
-    """The roll API URL of one channel page (``page`` counts from 1)."""
+def list_url(
+    lid: str,
+    page: int,
+    num: int,
+    pageid: str = settings.NEWSBOT_SINA_PAGEID,
+    template: str = settings.NEWSBOT_SINA_LIST_API,
+) -> str:
+    """The roll API URL of one channel page (``page`` counts from 1); pageid 153 is
+    the news roll, lid the channel (2509 全部, 2515 科技, 2516 财经 ...)."""
     return template.format(pageid=pageid, lid=lid, num=num, page=page)
 
 
@@ -109,7 +90,7 @@ def parse_list(payload: Any) -> ListPage:
     data = result.get("data")
     if not isinstance(data, list):
         raise ListAPIError(f"result.data is {type(data).__name__}, not a list")
-    page = ListPage(total=_int(result.get("total")))
+    page = ListPage()
     for raw in data:
         if not isinstance(raw, dict):
             page.skipped["bad_id"] += 1
@@ -147,112 +128,87 @@ class ArticlePage(ArticlePageBase):
 
     source = SOURCE
     lang = LANG
+    # Selectors, in order of preference.
+    title_css = ("h1.main-title", "h1#artibodyTitle")
+    body_css = "#artibody, #article"
+    date_css = (".date-source .date", "#pub_date", ".date")
+    author_css = (".date-source .source", "#media_name", ".source")
+    # Blocks inside the body that are not the article: QR codes, account-opening ads,
+    # promo quotes, the editor line, video players, ad slots.
+    junk_css = (
+        ".appendQr_wrap, .app-kaihu-qr, #left_hzh_ad, .tech-quotation, .article-editor,"
+        " p.show_author, .video-2017, .artical-player-wrap, ins.sinaads"
+    )
+    # Picture captions: a <span> after the <img> (a paragraph of their own once converted).
+    caption_css = "span.img_descr"
 
-    def __init__(
-        self, html: str, url: str, entry: ListEntry | None = None, body: bytes = b""
-    ) -> None:
-        self.selector = page_selector(html, body)
-        self.url = url
-        self.entry = entry or ListEntry(id="")
-
-    def canonical_url(self, article_id: str = "") -> str:
-        return (
-            first(
-                [
-                    canonical_url(self.entry.url),
-                    canonical_url(meta_content(self.selector, "og:url")),
-                    canonical_url(self.url),
-                ]
-            )
-            or self.url
+    def canonical_url(self) -> str:
+        return first(
+            [
+                canonical_url(self.entry.url),
+                canonical_url(self.meta("og:url")),
+                canonical_url(self.url),
+            ],
+            self.url,
         )
 
     def article_id(self) -> str:
-        return (
-            first(
-                [
-                    article_id_from_url(self.canonical_url()),
-                    meta_content(self.selector, "publishid"),
-                    self.entry.id,
-                ]
-            )
-            or ""
+        return first(
+            [
+                article_id_from_url(self.canonical_url()),
+                self.meta("publishid"),
+                self.entry.id,
+            ]
         )
 
     def title(self) -> str:
-        dom = [self.selector.css(css).xpath("string()").get("").strip() for css in TITLE_CSS]
         page_title = self.selector.css("title::text").get("").strip()
-        return (
-            first(
-                [
-                    *dom,
-                    meta_content(self.selector, "og:title"),
-                    _TITLE_SUFFIX_RE.sub("", page_title).strip(),
-                    self.entry.title,
-                ]
-            )
-            or ""
+        return first(
+            [
+                *map(self.text, self.title_css),
+                self.meta("og:title"),
+                _TITLE_SUFFIX_RE.sub("", page_title).strip(),
+                self.entry.title,
+            ]
         )
 
     def date(self) -> str:
-        visible = [self.selector.css(css).xpath("string()").get("").strip() for css in DATE_CSS]
-        return (
-            first(
-                [
-                    meta_content(self.selector, "article:published_time"),
-                    *visible,
-                    self.entry.publish_time,
-                ]
-            )
-            or ""
+        return first(
+            [
+                self.meta("article:published_time"),
+                *map(self.text, self.date_css),
+                self.entry.publish_time,
+            ]
         )
 
     def author(self) -> str:
-        dom = [self.selector.css(css).xpath("string()").get("").strip() for css in SOURCE_CSS]
-        return (
-            first(
-                [
-                    meta_content(self.selector, "article:author"),
-                    *dom,
-                    meta_content(self.selector, "mediaid"),
-                    self.entry.author,
-                ]
-            )
-            or ""
+        return first(
+            [
+                self.meta("article:author"),
+                *map(self.text, self.author_css),
+                self.meta("mediaid"),
+                self.entry.author,
+            ]
         )
 
     def thumbnail(self) -> str:
-        image = _absolute(meta_content(self.selector, "og:image"))
+        image = _absolute(self.meta("og:image"))
         if _GENERIC_IMAGE_RE.match(image):
             image = ""
-        return first([image, self.entry.thumbnail]) or ""
+        return first([image, self.entry.thumbnail])
 
     def body_html(self) -> str:
         """The body container's HTML, uncleaned but without the site's non-article blocks."""
-        for node in self.selector.css(BODY_CSS):
-            node.css(BODY_JUNK_CSS).drop()
-            for caption in node.css(CAPTION_CSS):
+        for node in self.selector.css(self.body_css):
+            node.css(self.junk_css).drop()
+            for caption in node.css(self.caption_css):
                 caption.root.tag = "p"
             if node.xpath("string()").get("").strip() or node.css("img"):
                 return node.get()
         return ""
 
 
-def parse_article(
-    html: str, url: str, entry: ListEntry | None = None, body: bytes = b""
-) -> Article:
-    """The article item of a page (body still uncleaned: the pipeline cleans it).
-
-    ``body``: the page's bytes when they are UTF-8 (see ``common.page_selector``).
-    """
-    return ArticlePage(html, url, entry, body).to_item()
-
-
-def _int(value: Any) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return 0
+parse_article = ArticlePage.parse
 
 
 def _epoch_date(value: Any) -> str:
@@ -285,7 +241,7 @@ class SinaSpider(NewsSpider):
     discovery)."""
 
     name = "sina"
-    parser = sys.modules[__name__]
+    article_page = ArticlePage
     source = SOURCE
     lang = LANG
     allowed_domains = ["sina.com.cn"]
@@ -303,15 +259,17 @@ class SinaSpider(NewsSpider):
                 )
         self.pages = positive_int("pages", pages)
         self.entries = self.url_entries(
-            url, "a Sina article URL (expected https://<channel>.sina.com.cn/.../doc-i<id>.shtml)"
+            url,
+            "a Sina article URL (expected https://<channel>.sina.com.cn/.../doc-i<id>.shtml)",
+            entry_from_url,
         )
 
     def list_requests(self) -> Iterator[Request]:
         for lid in self.lids or self.settings.getlist("NEWSBOT_SINA_LIDS"):
             for page in range(1, self.pages + 1):
-                yield self.list_request(str(lid), page)
+                yield self.channel_request(str(lid), page)
 
-    def list_request(self, lid: str, page: int) -> Request:
+    def channel_request(self, lid: str, page: int) -> Request:
         url = list_url(
             lid,
             page,
@@ -319,21 +277,11 @@ class SinaSpider(NewsSpider):
             pageid=str(self.settings.get("NEWSBOT_SINA_PAGEID")),
             template=self.settings.get("NEWSBOT_SINA_LIST_API"),
         )
-        return Request(
+        return self.list_request(
             url,
+            f"lid {lid} page {page}",
             headers={"Referer": REFERER, "Accept": "application/json, text/javascript, */*"},
-            callback=self.parse_list,
-            errback=self.request_failed,
-            cb_kwargs={"lid": lid, "page": page},
         )
 
-    async def parse_list(self, response: Response, lid: str, page: int) -> AsyncIterator[Request]:
-        listing = await self.read_list(
-            response, lambda: parse_list(json_or_none(response)), f"lid {lid} page {page}"
-        )
-        if not isinstance(listing, ListPage):
-            if listing is not None:
-                yield listing
-            return
-        for request in self.entry_requests(listing):
-            yield request
+    def list_page(self, response: Response) -> ListPage:
+        return parse_list(json_or_none(response))

@@ -10,22 +10,20 @@ from __future__ import annotations
 
 import json
 import re
-import sys
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
-from scrapy.http import JsonRequest, Request, Response
+from scrapy.http import Request, Response
 
 from newsbot.dates import DateError, normalize_date
-from newsbot.items import Article
-from newsbot.pages import base as common
+from newsbot.pages import base
 from newsbot.pages.base import (
+    ArticlePageBase,
     ListAPIError,
     ListEntry,
     first,
-    meta_content,
-    page_selector,
     text_of,
 )
 from newsbot.spiders.base import NewsSpider, json_or_none, positive_int, split_list
@@ -34,7 +32,6 @@ SOURCE = "thepaper"
 LANG = "zh-CN"
 ARTICLE_URL = "https://www.thepaper.cn/newsDetail_forward_{id}"  # canonical, and what is fetched
 TITLE_SUFFIXES = ("_澎湃新闻-The Paper", "_澎湃新闻")
-NEXT_DATA = "script#__NEXT_DATA__::text"
 SUCCESS_CODE = 200  # the feed's "code" on success; errors: 10000 请求无效, 99998 系统繁忙 ...
 
 _ID_RE = re.compile(r"\d{1,12}")
@@ -44,7 +41,7 @@ _URL_RE = re.compile(
 
 
 @dataclass
-class ListPage(common.ListPage):
+class ListPage(base.ListPage):
     has_next: bool = False
     start_time: Any = None  # data.startTime: the next page's "startTime"
 
@@ -93,23 +90,26 @@ def _entry(cont_id: str, raw: dict[str, Any]) -> ListEntry:
     )
 
 
-class ArticlePage:
+class ArticlePage(ArticlePageBase):
     """An article page: every field from ``__NEXT_DATA__``'s ``detailData.contentDetail``.
 
     Live and special pages have ``liveDetail`` / ``specialDetail`` instead: they are
     not articles, and give an item with no title or body, which the pipeline drops.
     """
 
-    def __init__(
-        self, html: str, url: str, entry: ListEntry | None = None, body: bytes = b""
-    ) -> None:
-        self.selector = page_selector(html, body)
-        self.url = url
-        self.entry = entry or ListEntry(id="")
-        next_data = _json(self.selector.css(NEXT_DATA).get())
+    source = SOURCE
+    lang = LANG
+    next_data_css = "script#__NEXT_DATA__::text"
+
+    @cached_property
+    def detail(self) -> dict[str, Any]:
+        next_data = _json(self.selector.css(self.next_data_css).get())
         detail_data = _dig(next_data, "props", "pageProps", "detailData")
         detail = detail_data.get("contentDetail") if isinstance(detail_data, dict) else None
-        self.detail: dict[str, Any] = detail if isinstance(detail, dict) else {}
+        return detail if isinstance(detail, dict) else {}
+
+    def canonical_url(self) -> str:
+        return ARTICLE_URL.format(id=self.article_id())
 
     def is_article(self) -> bool:
         return bool(self.detail)
@@ -121,10 +121,10 @@ class ArticlePage:
         return article_id_from_url(self.url) or self.entry.id
 
     def title(self) -> str:
-        meta = meta_content(self.selector, "og:title") or self.selector.css("title::text").get("")
+        meta = self.meta("og:title") or self.selector.css("title::text").get("")
         for suffix in TITLE_SUFFIXES:
             meta = meta.removesuffix(suffix)
-        return first([text_of(self.detail.get("name")), meta.strip(), self.entry.title]) or ""
+        return first([text_of(self.detail.get("name")), meta.strip(), self.entry.title])
 
     def date(self) -> str:
         """The first candidate in a known format (``pubTime`` may be relative: "3小时前")."""
@@ -139,44 +139,27 @@ class ArticlePage:
             except DateError:
                 continue
             return candidate
-        return first(candidates) or ""
+        return first(candidates)
 
     def author(self) -> str:
         node = self.detail.get("nodeInfo") or {}
         column = text_of(node.get("name")) if isinstance(node, dict) else ""
-        return first([text_of(self.detail.get("author")), column, self.entry.author]) or ""
+        return first([text_of(self.detail.get("author")), column, self.entry.author])
 
     def thumbnail(self) -> str:
         candidates = [
             text_of(self.detail.get("sharePic")),
             text_of(self.detail.get("bigPic")),
-            meta_content(self.selector, "og:image"),
+            self.meta("og:image"),
             self.entry.thumbnail,
         ]
-        return first(candidates) or ""
+        return first(candidates)
 
     def body_html(self) -> str:
         return text_of(self.detail.get("content"))
 
-    def to_item(self) -> Article:
-        article_id = self.article_id()
-        item = Article(
-            id=article_id, url=ARTICLE_URL.format(id=article_id), source=SOURCE, lang=LANG
-        )
-        if self.is_article():
-            item.title, item.date, item.author = self.title(), self.date(), self.author()
-            item.thumbnail, item.body_html = self.thumbnail(), self.body_html()
-        return item
 
-
-def parse_article(
-    html: str, url: str, entry: ListEntry | None = None, body: bytes = b""
-) -> Article:
-    """The article item of a page (body still uncleaned: the pipeline cleans it).
-
-    ``body``: the page's bytes when they are UTF-8 (see ``common.page_selector``).
-    """
-    return ArticlePage(html, url, entry, body).to_item()
+parse_article = ArticlePage.parse
 
 
 def _json(text: str | None) -> Any:
@@ -202,7 +185,7 @@ class ThePaperSpider(NewsSpider):
     ``pages`` per channel (default 1), ``url`` (comma list of article URLs; skips discovery)."""
 
     name = "thepaper"
-    parser = sys.modules[__name__]
+    article_page = ArticlePage
     source = SOURCE
     lang = LANG
     allowed_domains = ["thepaper.cn"]
@@ -218,13 +201,14 @@ class ThePaperSpider(NewsSpider):
             url,
             "a The Paper article URL "
             "(expected https://www.thepaper.cn/newsDetail_forward_<number>)",
+            entry_from_url,
         )
 
     def list_requests(self) -> Iterator[Request]:
         for channel in self.channels or self.settings.getlist("NEWSBOT_THEPAPER_CHANNELS"):
-            yield self.list_request(channel, 1, "")
+            yield self.channel_request(channel, 1, "")
 
-    def list_request(self, channel: str, page: int, start_time: Any) -> JsonRequest:
+    def channel_request(self, channel: str, page: int, start_time: Any) -> Request:
         """Page 1 of a channel, or the page after the one whose ``data.startTime`` is given."""
         body = {
             "channelId": channel,
@@ -234,31 +218,22 @@ class ThePaperSpider(NewsSpider):
             "startTime": start_time,
             "pageNum": page,
         }
-        return JsonRequest(
+        return self.list_request(
             self.settings.get("NEWSBOT_THEPAPER_LIST_API"),
+            f"channel {channel} page {page}",
+            {"channel": channel, "page": page},
             data=body,
             headers={"Referer": SITE, "Origin": SITE.rstrip("/")},
-            callback=self.parse_list,
-            errback=self.request_failed,
-            cb_kwargs={"channel": channel, "page": page},
         )
 
-    async def parse_list(
-        self, response: Response, channel: str, page: int
-    ) -> AsyncIterator[Request]:
-        listing = await self.read_list(
-            response,
-            lambda: parse_list(json_or_none(response)),
-            f"channel {channel} page {page}",
-        )
-        if not isinstance(listing, ListPage):
-            if listing is not None:
-                yield listing
-            return
-        for request in self.entry_requests(listing):
-            yield request
+    def list_page(self, response: Response, channel: str, page: int) -> ListPage:
+        return parse_list(json_or_none(response))
+
+    def next_lists(
+        self, response: Response, listing: ListPage, channel: str, page: int
+    ) -> Iterator[Request]:
         if page < self.pages and listing.has_next and listing.start_time:
-            yield self.list_request(channel, page + 1, listing.start_time)
+            yield self.channel_request(channel, page + 1, listing.start_time)
 
     def entry_urls(self, entry: ListEntry) -> tuple[str, str]:
         """The page URL is made from the id (the feed gives none)."""

@@ -13,23 +13,20 @@ network. The spider, at the end, makes the requests.
 from __future__ import annotations
 
 import re
-import sys
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
+from functools import cached_property
 from typing import Any
 from urllib.parse import urljoin
 
 from parsel import Selector
 from scrapy.http import Request, Response
 
-from newsbot.items import Article
 from newsbot.pages.base import (
     ArticlePageBase,
     ListAPIError,
     ListEntry,
     ListPage,
     first,
-    meta_content,
-    page_selector,
 )
 from newsbot.spiders.base import ArgumentError, NewsSpider, json_or_none, positive_int, split_list
 
@@ -37,11 +34,6 @@ SOURCE = "xinhua"
 LANG = "zh-CN"
 TITLE_SUFFIX = "-新华网"
 
-TITLE = ".head-line .title, .mheader .title, h1"  # PC header, mobile header, any h1
-DATE_PARTS = ".header-time"  # year / day (month, day) / time spans of the PC header
-INFO_LINE = ".mheader .info"  # mobile header: "2026-11-20 10:26:37 来源：新华社"
-SOURCE_LINE = ".header .source"  # "来源：新华网"
-BODY = "#detailContent"
 
 # https://www.news.cn/<channel>/<YYYYMMDD>/<hex>/c.html: 8 hex digits since 2025,
 # 32 before; the channel part may be empty or several folders deep.
@@ -139,29 +131,31 @@ class ArticlePage(ArticlePageBase):
 
     source = SOURCE
     lang = LANG
+    title_css = ".head-line .title, .mheader .title, h1"  # PC header, mobile header, any h1
+    date_parts_css = ".header-time"  # year / day (month, day) / time spans of the PC header
+    info_line_css = ".mheader .info"  # mobile header: "2026-11-20 10:26:37 来源：新华社"
+    source_line_css = ".header .source"  # "来源：新华网"
+    body_css = "#detailContent"
 
-    def __init__(
-        self, html: str, url: str, entry: ListEntry | None = None, body: bytes = b""
-    ) -> None:
-        self.selector = page_selector(html, body)
-        self.url = url
-        self.entry = entry or ListEntry(id="")
-        self.info = " ".join(self.selector.css(INFO_LINE).xpath("string()").getall())
+    @cached_property
+    def info(self) -> str:
+        return " ".join(self.selector.css(self.info_line_css).xpath("string()").getall())
 
     def article_id(self) -> str:
-        return first([article_id_from_url(self.url), self.entry.id]) or ""
+        return first([article_id_from_url(self.url), self.entry.id])
 
-    def canonical_url(self, article_id: str = "") -> str:
-        return first([canonical_url(self.url), self.entry.url, self.url]) or ""
+    def canonical_url(self) -> str:
+        return first([canonical_url(self.url), self.entry.url, self.url])
 
     def title(self) -> str:
-        headings = [" ".join(h.xpath("string()").get("").split()) for h in self.selector.css(TITLE)]
+        headings = self.selector.css(self.title_css)
+        titles = [" ".join(h.xpath("string()").get("").split()) for h in headings]
         page_title = " ".join(self.selector.css("title::text").get("").split())
-        return first([*headings, page_title.removesuffix(TITLE_SUFFIX), self.entry.title]) or ""
+        return first([*titles, page_title.removesuffix(TITLE_SUFFIX), self.entry.title])
 
     def date(self) -> str:
         """PC header time, else the mobile header's, else the list's, else the URL's day."""
-        header = self.selector.css(DATE_PARTS)
+        header = self.selector.css(self.date_parts_css)
         year = header.css(".year em::text").get("").strip()
         day = [part.strip() for part in header.css(".day em::text").getall()]
         clock = header.css(".time::text").get("").strip()
@@ -169,42 +163,33 @@ class ArticlePage(ArticlePageBase):
         mobile = _DATETIME_RE.search(self.info)
         match = _URL_RE.match(self.canonical_url())
         url_day = match.group(3) if match else ""
-        return (
-            first(
-                [
-                    pc,
-                    mobile and mobile.group(0),
-                    self.entry.publish_time,
-                    url_day and f"{url_day[:4]}-{url_day[4:6]}-{url_day[6:]}",
-                ]
-            )
-            or ""
+        return first(
+            [
+                pc,
+                mobile and mobile.group(0),
+                self.entry.publish_time,
+                url_day and f"{url_day[:4]}-{url_day[4:6]}-{url_day[6:]}",
+            ]
         )
 
     def author(self) -> str:
         """The 来源 (source media) of the PC header, else of the mobile one."""
-        pc = _SOURCE_RE.search(" ".join(self.selector.css(SOURCE_LINE).xpath("string()").getall()))
+        line = " ".join(self.selector.css(self.source_line_css).xpath("string()").getall())
+        pc = _SOURCE_RE.search(line)
         mobile = _SOURCE_RE.search(self.info)
-        return first([pc and pc.group(1), mobile and mobile.group(1), self.entry.author]) or ""
+        return first([pc and pc.group(1), mobile and mobile.group(1), self.entry.author])
 
     def thumbnail(self) -> str:
-        cover = meta_content(self.selector, "og:image")
-        return first([cover and urljoin(self.url, cover), self.entry.thumbnail]) or ""
+        cover = self.meta("og:image")
+        return first([cover and urljoin(self.url, cover), self.entry.thumbnail])
 
     def body_html(self) -> str:
         """``#detailContent``, uncleaned (its relative image URLs are resolved by the
         cleaner against the article URL, whose folder holds the images)."""
-        return self.selector.css(BODY).get(default="")
+        return self.selector.css(self.body_css).get(default="")
 
 
-def parse_article(
-    html: str, url: str, entry: ListEntry | None = None, body: bytes = b""
-) -> Article:
-    """The article item of a page (body still uncleaned: the pipeline cleans it).
-
-    ``body``: the page's bytes when they are UTF-8 (see ``common.page_selector``).
-    """
-    return ArticlePage(html, url, entry, body).to_item()
+parse_article = ArticlePage.parse
 
 
 # --- the spider ------------------------------------------------------------
@@ -216,13 +201,12 @@ class XinhuaSpider(NewsSpider):
     list of article URLs; skips discovery)."""
 
     name = "xinhua"
-    parser = sys.modules[__name__]
+    article_page = ArticlePage
     source = SOURCE
     lang = LANG
     allowed_domains = ["news.cn"]
     site_url = "https://www.news.cn/"
     discovery = "channel list data files politics/ds_….json … (JSON)"
-    list_failed = "List data failed: {url}: {error}"
 
     def parse_arguments(
         self, lists: str | None = None, pages: str | int = 1, url: str | None = None, **_: Any
@@ -238,27 +222,20 @@ class XinhuaSpider(NewsSpider):
         self.entries = self.url_entries(
             url,
             "a news.cn article URL (expected https://www.news.cn/<channel>/YYYYMMDD/<hex>/c.html)",
+            entry_from_url,
         )
 
     def list_requests(self) -> Iterator[Request]:
         for ds_url in self.lists or self.settings.getlist("NEWSBOT_XINHUA_DS_FILES"):
-            yield Request(
+            yield self.list_request(
                 ds_url,
+                "list data",
                 headers={"Referer": urljoin(ds_url, "./"), "Accept": "application/json, */*"},
-                callback=self.parse_list,
-                errback=self.request_failed,
             )
 
-    async def parse_list(self, response: Response) -> AsyncIterator[Request]:
+    def list_page(self, response: Response) -> ListPage:
         limit = self.pages * self.settings.getint("NEWSBOT_XINHUA_PAGE_SIZE")
-        listing = await self.read_list(
-            response,
-            lambda: parse_list(json_or_none(response), response.url, limit),
-            response.url,
-        )
-        if not isinstance(listing, ListPage):
-            if listing is not None:
-                yield listing
-            return
-        for request in self.entry_requests(listing, referer=urljoin(response.url, "./")):
-            yield request
+        return parse_list(json_or_none(response), response.url, limit)
+
+    def article_referer(self, response: Response) -> str:
+        return urljoin(response.url, "./")

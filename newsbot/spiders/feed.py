@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import Iterator
 from typing import Any
 
 from scrapy.http import Request, Response
@@ -14,6 +14,7 @@ from scrapy.utils.url import url_is_from_any_domain
 
 from newsbot.feedconfig import FeedSource, SourceConfigError, load_sources
 from newsbot.pages import feed
+from newsbot.pages.base import ListPage
 from newsbot.spiders.base import ArgumentError, NewsSpider, positive_int
 
 FEED_ACCEPT = "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.8"
@@ -25,7 +26,6 @@ class FeedSpider(NewsSpider):
     name = "feed"
     site_url = ""
     discovery = "RSS/Atom feeds and sitemaps from newsbot/sources.toml"
-    list_failed = "Feed failed: {where} ({url}): {error}"
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> FeedSpider:
@@ -53,41 +53,31 @@ class FeedSpider(NewsSpider):
         self.source = self.config.name
         self.lang = self.config.lang
 
-    async def start(self) -> AsyncIterator[Request]:
-        if not self.arguments_ok():
-            return
+    def list_requests(self) -> Iterator[Request]:
         for url in self.config.feeds:
             yield self.feed_request(url)
 
     def feed_request(self, url: str) -> Request:
-        return Request(
-            url, headers={"Accept": FEED_ACCEPT}, callback=self.parse_feed,
-            errback=self.request_failed, cb_kwargs={"feed_url": url},
-        )  # fmt: skip
-
-    async def parse_feed(self, response: Response, feed_url: str) -> AsyncIterator[Request]:
-        content_type = response.headers.get("Content-Type", b"").decode("latin-1")
-        page = await self.read_list(
-            response,
-            lambda: feed.parse_feed(response.body, content_type, self.config.timezone),
-            f"feed {feed_url} of {self.source}",
+        return self.list_request(
+            url, f"feed {url} of {self.source}", headers={"Accept": FEED_ACCEPT}
         )
-        if not isinstance(page, feed.FeedPage):
-            if page is not None:
-                yield page  # the retry of an unusable answer
-            return
-        for url in page.sitemaps:
-            yield self.feed_request(url)
+
+    def list_page(self, response: Response) -> feed.FeedPage:
+        """The feed's entries (the first ``limit``); those on other sites than the
+        source's ``allowed_domains`` counted as skipped/offsite."""
+        content_type = response.headers.get("Content-Type", b"").decode("latin-1")
+        page = feed.parse_feed(response.body, content_type, self.config.timezone)
         entries = page.entries[: self.limit] if self.limit else page.entries
-        for entry in entries:
-            domains = self.config.allowed_domains
-            if domains and not url_is_from_any_domain(entry.url, domains):
-                self.count("skipped/offsite")
-                continue
-            if self.discovered(entry.url, self.seen):
-                yield self.article_request(
-                    entry.url, entry.url, self.parse_article, cb_kwargs={"entry": entry.to_dict()}
-                )
+        domains = self.config.allowed_domains
+        page.entries = [e for e in entries if not domains or url_is_from_any_domain(e.url, domains)]
+        if len(page.entries) < len(entries):
+            page.skipped["offsite"] = len(entries) - len(page.entries)
+        return page
+
+    def next_lists(self, response: Response, listing: ListPage) -> Iterator[Request]:
+        assert isinstance(listing, feed.FeedPage)
+        for url in listing.sitemaps:
+            yield self.feed_request(url)
 
     def parse_article(self, response: Response, entry: dict[str, str]) -> Any:
         yield feed.parse_article(response.text, response.url, self.config, feed.FeedEntry(**entry))
