@@ -67,12 +67,6 @@ def article_id_from_url(url: str) -> str | None:
     return match.group(2) if match else None
 
 
-def entry_from_url(url: str) -> ListEntry | None:
-    """The entry of an article URL (``-a url``), or None when it is not one."""
-    canonical = canonical_url(url)
-    return ListEntry(id=article_id_from_url(canonical) or "", url=canonical) if canonical else None
-
-
 def column_id(list_url: str) -> str | None:
     """The column of a shanklist page (``…/shanklist/3-35197-/`` → ``3-35197-``)."""
     match = _COLUMN_RE.search(urlsplit(list_url).path)
@@ -298,7 +292,8 @@ class IfengSpider(NewsSpider):
         self.entries = self.url_entries(
             url,
             "an ifeng article URL (expected https://news.ifeng.com/c/<11-character id>)",
-            entry_from_url,
+            article_id_from_url,
+            canonical_url,
         )
 
     def list_requests(self) -> Iterator[Request]:

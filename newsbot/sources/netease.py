@@ -60,12 +60,6 @@ def article_id_from_url(url: str) -> str | None:
     return match.group(2) if match else None
 
 
-def entry_from_url(url: str) -> ListEntry | None:
-    """The entry of an article URL (``-a url``), or None when it is not one."""
-    canonical = canonical_url(url)
-    return ListEntry(id=article_id_from_url(canonical) or "", url=canonical) if canonical else None
-
-
 def list_url(feed: str, page: int, template: str = settings.NEWSBOT_NETEASE_LIST_URL) -> str:
     """The JSONP URL of page ``page`` (from 1) of a feed: page 1 is ``{feed}/``, page n
     ``{feed}_0n/`` (``_10`` for the tenth)."""
@@ -266,7 +260,8 @@ class NeteaseSpider(NewsSpider):
             url,
             "a NetEase article URL "
             "(expected https://www.163.com/<channel>/article/<16-character DOCID>.html)",
-            entry_from_url,
+            article_id_from_url,
+            canonical_url,
         )
 
     def list_requests(self) -> Iterator[Request]:

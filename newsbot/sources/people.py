@@ -80,11 +80,6 @@ def article_id_from_url(url: str) -> str | None:
     return f"c{match.group(5)}-{match.group(6)}" if match else None
 
 
-def entry_from_url(url: str) -> ListEntry | None:
-    canonical = canonical_url(url)
-    return ListEntry(id=article_id_from_url(url) or "", url=canonical) if canonical else None
-
-
 def is_list_url(url: str) -> bool:
     return bool(_LIST_URL_RE.match(url.strip()))
 
@@ -239,7 +234,8 @@ class PeopleSpider(NewsSpider):
             url,
             "a people.com.cn article URL "
             "(expected http://<channel>.people.com.cn/n1/YYYY/MMDD/c<node>-<id>.html)",
-            entry_from_url,
+            article_id_from_url,
+            canonical_url,
         )
 
     def list_requests(self) -> Iterator[Request]:

@@ -50,12 +50,6 @@ def article_id_from_url(url: str) -> str | None:
     return match.group(1) if match else None
 
 
-def entry_from_url(url: str) -> ListEntry | None:
-    """The entry of an article URL (``-a url``), or None when it is not one."""
-    article_id = article_id_from_url(url)
-    return ListEntry(id=article_id) if article_id else None
-
-
 def is_video_id(article_id: str) -> bool:
     return len(article_id) > 8 and article_id[8] == "V"
 
@@ -222,7 +216,7 @@ class QQSpider(NewsSpider):
         self.entries = self.url_entries(
             url,
             "a Tencent News article URL (expected https://news.qq.com/rain/a/<16-character id>)",
-            entry_from_url,
+            article_id_from_url,
         )
 
     def list_requests(self) -> Iterator[Request]:

@@ -60,12 +60,6 @@ def article_id_from_url(url: str) -> str | None:
     return match.group(3) if match else None
 
 
-def entry_from_url(url: str) -> ListEntry | None:
-    """The entry of an article URL (``-a url``), or None when it is not one."""
-    canonical = canonical_url(url)
-    return ListEntry(id=article_id_from_url(canonical) or "", url=canonical) if canonical else None
-
-
 def list_url(
     lid: str,
     page: int,
@@ -261,7 +255,8 @@ class SinaSpider(NewsSpider):
         self.entries = self.url_entries(
             url,
             "a Sina article URL (expected https://<channel>.sina.com.cn/.../doc-i<id>.shtml)",
-            entry_from_url,
+            article_id_from_url,
+            canonical_url,
         )
 
     def list_requests(self) -> Iterator[Request]:

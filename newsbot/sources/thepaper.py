@@ -52,12 +52,6 @@ def article_id_from_url(url: str) -> str | None:
     return match.group(1) if match else None
 
 
-def entry_from_url(url: str) -> ListEntry | None:
-    """The entry of an article URL (``-a url``), or None when it is not one."""
-    article_id = article_id_from_url(url)
-    return ListEntry(id=article_id) if article_id else None
-
-
 def parse_list(payload: Any) -> ListPage:
     """Articles of a getByChannelId answer; external links and bad ids counted, not listed."""
     if not isinstance(payload, dict):
@@ -201,7 +195,7 @@ class ThePaperSpider(NewsSpider):
             url,
             "a The Paper article URL "
             "(expected https://www.thepaper.cn/newsDetail_forward_<number>)",
-            entry_from_url,
+            article_id_from_url,
         )
 
     def list_requests(self) -> Iterator[Request]:

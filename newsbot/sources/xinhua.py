@@ -62,11 +62,6 @@ def article_id_from_url(url: str) -> str | None:
     return f"{match.group(3)}-{match.group(4).lower()}" if match else None
 
 
-def entry_from_url(url: str) -> ListEntry | None:
-    canonical = canonical_url(url)
-    return ListEntry(id=article_id_from_url(url) or "", url=canonical) if canonical else None
-
-
 def is_list_url(url: str) -> bool:
     return bool(_DS_URL_RE.match(url.strip()))
 
@@ -222,7 +217,8 @@ class XinhuaSpider(NewsSpider):
         self.entries = self.url_entries(
             url,
             "a news.cn article URL (expected https://www.news.cn/<channel>/YYYYMMDD/<hex>/c.html)",
-            entry_from_url,
+            article_id_from_url,
+            canonical_url,
         )
 
     def list_requests(self) -> Iterator[Request]:

@@ -98,16 +98,23 @@ class NewsSpider(scrapy.Spider):
         """Read the spider's ``-a`` arguments; raise ArgumentError when one is unusable."""
 
     def url_entries(
-        self, urls: str | None, expected: str, entry_from_url: Callable[[str], ListEntry | None]
+        self,
+        urls: str | None,
+        expected: str,
+        article_id_from_url: Callable[[str], str | None],
+        canonical_url: Callable[[str], str | None] | None = None,
     ) -> list[ListEntry]:
-        """The entries of ``-a url`` (``entry_from_url`` of each); an ArgumentError for a
-        URL that is not ``expected`` ("a ... article URL (expected ...)")."""
+        """The entries of ``-a url``: each URL's id (and canonical URL, for sources
+        whose entries carry one); an ArgumentError for a URL that is not ``expected``
+        ("a ... article URL (expected ...)")."""
         entries = []
         for url in split_list(urls):
-            entry = entry_from_url(url)
-            if entry is None:
+            article_id = article_id_from_url(url)
+            if not article_id:
                 raise ArgumentError(f"-a url: {url!r} is not {expected}")
-            entries.append(entry)
+            entries.append(
+                ListEntry(id=article_id, url=canonical_url(url) or "" if canonical_url else "")
+            )
         return entries
 
     def arguments_ok(self) -> bool:
