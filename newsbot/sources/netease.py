@@ -27,7 +27,7 @@ from newsbot.pages.base import (
     jsonp_payload,
     text_of,
 )
-from newsbot.spiders.base import ArgumentError, NewsSpider, positive_int, split_list
+from newsbot.spiders.base import ArgumentError, NewsSpider, checked_list, positive_int
 
 SOURCE = "netease"
 LANG = "zh-CN"
@@ -249,10 +249,7 @@ class NeteaseSpider(NewsSpider):
     def parse_arguments(
         self, feeds: str | None = None, pages: str | int = 1, url: str | None = None, **_: Any
     ) -> None:
-        self.feeds = split_list(feeds)
-        for feed in self.feeds:
-            if not _FEED_RE.match(feed):
-                raise ArgumentError(f"-a feeds: {feed!r} is not a list name (e.g. cm_guonei)")
+        self.feeds = checked_list("feeds", feeds, _FEED_RE.match, "a list name (e.g. cm_guonei)")
         self.pages = positive_int("pages", pages)
         if self.pages > MAX_PAGES:
             raise ArgumentError(f"-a pages: the lists have at most {MAX_PAGES} pages")

@@ -33,7 +33,7 @@ from newsbot.pages.base import (
     ListEntry,
     first,
 )
-from newsbot.spiders.base import ArgumentError, NewsSpider, positive_int, split_list
+from newsbot.spiders.base import NewsSpider, checked_list, positive_int
 
 SOURCE = "people"
 LANG = "zh-CN"
@@ -222,13 +222,13 @@ class PeopleSpider(NewsSpider):
     def parse_arguments(
         self, lists: str | None = None, pages: str | int = 1, url: str | None = None, **_: Any
     ) -> None:
-        self.lists = split_list(lists)
-        for list_url in self.lists:
-            if not is_list_url(list_url):
-                raise ArgumentError(
-                    f"-a lists: {list_url!r} is not a people.com.cn list page URL "
-                    "(expected http://<channel>.people.com.cn/GB/<node>/index.html)"
-                )
+        self.lists = checked_list(
+            "lists",
+            lists,
+            is_list_url,
+            "a people.com.cn list page URL "
+            "(expected http://<channel>.people.com.cn/GB/<node>/index.html)",
+        )
         self.pages = positive_int("pages", pages)
         self.entries = self.url_entries(
             url,

@@ -26,7 +26,7 @@ from newsbot.pages.base import (
     first,
     text_of,
 )
-from newsbot.spiders.base import ArgumentError, NewsSpider, json_or_none, positive_int, split_list
+from newsbot.spiders.base import NewsSpider, checked_list, json_or_none, positive_int
 
 SOURCE = "sina"
 LANG = "zh-CN"
@@ -245,12 +245,7 @@ class SinaSpider(NewsSpider):
     def parse_arguments(
         self, lids: str | None = None, pages: str | int = 1, url: str | None = None, **_: Any
     ) -> None:
-        self.lids = split_list(lids)
-        for lid in self.lids:
-            if not lid.isdigit():
-                raise ArgumentError(
-                    f"-a lids: {lid!r} is not a roll channel id (digits, e.g. 2509)"
-                )
+        self.lids = checked_list("lids", lids, str.isdigit, "a roll channel id (digits, e.g. 2509)")
         self.pages = positive_int("pages", pages)
         self.entries = self.url_entries(
             url,

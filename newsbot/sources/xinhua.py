@@ -28,7 +28,7 @@ from newsbot.pages.base import (
     ListPage,
     first,
 )
-from newsbot.spiders.base import ArgumentError, NewsSpider, json_or_none, positive_int, split_list
+from newsbot.spiders.base import NewsSpider, checked_list, json_or_none, positive_int
 
 SOURCE = "xinhua"
 LANG = "zh-CN"
@@ -206,13 +206,13 @@ class XinhuaSpider(NewsSpider):
     def parse_arguments(
         self, lists: str | None = None, pages: str | int = 1, url: str | None = None, **_: Any
     ) -> None:
-        self.lists = split_list(lists)
-        for ds_url in self.lists:
-            if not is_list_url(ds_url):
-                raise ArgumentError(
-                    f"-a lists: {ds_url!r} is not a news.cn list data URL "
-                    "(expected https://www.news.cn/<channel>/ds_<32 hex digits>.json)"
-                )
+        self.lists = checked_list(
+            "lists",
+            lists,
+            is_list_url,
+            "a news.cn list data URL "
+            "(expected https://www.news.cn/<channel>/ds_<32 hex digits>.json)",
+        )
         self.pages = positive_int("pages", pages)
         self.entries = self.url_entries(
             url,

@@ -31,6 +31,18 @@ def split_list(value: str | list[str] | None) -> list[str]:
     return [part.strip() for part in parts if part.strip()]
 
 
+def checked_list(
+    name: str, value: str | None, valid: Callable[[str], bool], expected: str
+) -> list[str]:
+    """A comma-separated spider argument whose every item must be ``valid``; an
+    ArgumentError "-a <name>: <item> is not <expected>" for one that is not."""
+    items = split_list(value)
+    for item in items:
+        if not valid(item):
+            raise ArgumentError(f"-a {name}: {item!r} is not {expected}")
+    return items
+
+
 def positive_int(name: str, value: Any) -> int:
     try:
         number = int(value)
