@@ -1,9 +1,6 @@
 """ifeng (凤凰网, *.ifeng.com): the list pages' newsstream and the article page's ``allData``.
 
 Crawled: list pages' embedded newsstream (then getColumnInfo) → article pages.
-
-The page objects are pure functions of an HTML or JSONP string: no Scrapy, no network.
-The spider, at the end, makes the requests.
 """
 
 from __future__ import annotations

@@ -2,9 +2,6 @@
 and the 2025 article page (``/<channel>/article/<DOCID>.html``, ``/dy/article/...``).
 
 Crawled: the news.163.com JSONP lists (要闻 cm_yaowen20200213 ...) → article pages.
-
-The page objects are pure functions of a text or an HTML string: no Scrapy, no network.
-The spider, at the end, makes the requests.
 """
 
 from __future__ import annotations

@@ -8,10 +8,9 @@ report had the politics feed's newest item from June 2025), and they have pages
 (index2.html ...) for ``-a pages``. Their templates differ per channel; the parser
 takes every article link inside the known list containers.
 
-The page objects are pure functions of an HTML string: no Scrapy, no network. The site
-serves GB2312/GBK pages; callers pass text already decoded (Scrapy takes the HTTP
-charset, else the ``<meta>`` one, and reads gb2312/gbk as their superset gb18030). The
-spider, at the end, makes the requests.
+The site serves GB2312/GBK pages; the page objects get text already decoded (Scrapy
+takes the HTTP charset, else the ``<meta>`` one, and reads gb2312/gbk as their superset
+gb18030).
 """
 
 from __future__ import annotations

@@ -1,9 +1,6 @@
 """Tencent News (news.qq.com): the getPCList feed and the article page.
 
 Crawled: channel feeds (getPCList) → article pages.
-
-The page objects are pure functions of a JSON payload or an HTML string: no Scrapy, no
-network. The spider, at the end, makes the requests.
 """
 
 from __future__ import annotations

@@ -2,9 +2,6 @@
 and the PC article page.
 
 Crawled: the roll API (feed.mix.sina.com.cn) → PC article pages.
-
-The page objects are pure functions of a JSON payload or an HTML string: no Scrapy, no
-network. The spider, at the end, makes the requests.
 """
 
 from __future__ import annotations

@@ -1,9 +1,6 @@
 """The Paper (www.thepaper.cn): the channel feed (nodeCont/getByChannelId) and the article page.
 
 Crawled: channel feeds (nodeCont/getByChannelId) → article pages.
-
-The page objects are pure functions of a JSON payload or an HTML string: no Scrapy, no
-network. The spider, at the end, makes the requests.
 """
 
 from __future__ import annotations

@@ -5,9 +5,6 @@ Crawled: channel list data (ds_<id>.json) → article pages.
 A channel page fills its lists from ``ds_<32 hex>.json`` files next to it (hundreds
 of rows, shown a screen at a time); ``-a pages`` takes that many screens of
 NEWSBOT_XINHUA_PAGE_SIZE rows from the top of each file.
-
-The page objects are pure functions of a JSON payload or an HTML string: no Scrapy, no
-network. The spider, at the end, makes the requests.
 """
 
 from __future__ import annotations
