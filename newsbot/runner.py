@@ -3,16 +3,17 @@ the lock on the export folder, the site-repo commit, the exit status."""
 
 from __future__ import annotations
 
-import fcntl
 import logging
 import os
-import time
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from filelock import FileLock, Timeout
+
+from newsbot.distributed.addon import WRITER
 from newsbot.extensions.report import CrawlReport, failure_reasons
 from newsbot.extensions.state import ExportState
 from newsbot.sitegit import GitError, commit_written
@@ -38,42 +39,34 @@ def export_lock(settings: BaseSettings) -> Iterator[Path]:
     """Hold the lock of NEWSBOT_EXPORT_DIR (a file in NEWSBOT_STATE_DIR) for a run.
 
     Waits up to NEWSBOT_LOCK_WAIT seconds for another run to finish, then raises
-    RunLocked. The OS releases the lock if the process dies.
+    RunLocked. The OS releases the lock if the process dies (filelock: flock).
     """
     export_dir = settings.get("NEWSBOT_EXPORT_DIR")
     state_dir = Path(settings.get("NEWSBOT_STATE_DIR"))
     state_dir.mkdir(parents=True, exist_ok=True)
     path = state_dir / f"run-{state_key(export_dir)}.lock"
-    deadline = time.monotonic() + settings.getfloat("NEWSBOT_LOCK_WAIT")
-    with path.open("a+") as handle:
-        while True:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    handle.seek(0)
-                    holder = handle.read().strip() or "unknown"
-                    raise RunLocked(
-                        f"another newsbot run (pid {holder}) is writing to {export_dir}; "
-                        f"lock file {path}. Wait for it, or set NEWSBOT_LOCK_WAIT to wait longer."
-                    ) from None
-                time.sleep(0.2)
-        handle.seek(0)
-        handle.truncate()
-        handle.write(str(os.getpid()))
-        handle.flush()
-        try:
-            yield path
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    holder = path.with_suffix(".pid")  # who holds it, for the message of the next run
+    lock = FileLock(path, timeout=max(settings.getfloat("NEWSBOT_LOCK_WAIT"), 0))
+    try:
+        lock.acquire(poll_interval=0.2)
+    except Timeout:
+        pid = holder.read_text().strip() if holder.exists() else ""
+        raise RunLocked(
+            f"another newsbot run (pid {pid or 'unknown'}) is writing to {export_dir}; "
+            f"lock file {path}. Wait for it, or set NEWSBOT_LOCK_WAIT to wait longer."
+        ) from None
+    try:
+        holder.write_text(str(os.getpid()))
+        yield path
+    finally:
+        lock.release()
 
 
 def writes_files(settings: BaseSettings) -> bool:
     """Whether a crawler writes into NEWSBOT_EXPORT_DIR: every one without Redis;
     with NEWSBOT_REDIS_URL only the writer (``scrapy drain``), the workers push
     their items to Redis (and run side by side, even on one machine)."""
-    return not settings.get("NEWSBOT_REDIS_URL") or settings.get("NEWSBOT_REDIS_ROLE") == "writer"
+    return not settings.get("NEWSBOT_REDIS_URL") or settings.get("NEWSBOT_REDIS_ROLE") == WRITER
 
 
 def redis_unavailable(settings: BaseSettings) -> str:

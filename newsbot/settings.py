@@ -118,6 +118,8 @@ NEWSBOT_TIMEZONE = "Asia/Shanghai"
 # worker of a crawl shared through Redis, and `scrapy drain` the one writer of the files.
 ADDONS = {"newsbot.distributed.addon.RedisAddon": 0}
 NEWSBOT_REDIS_URL = os.environ.get("NEWSBOT_REDIS_URL", "")
+# "writer" in `scrapy drain` (set by its spider); anything else: a worker.
+NEWSBOT_REDIS_ROLE = ""
 # First part of every Redis key: one prefix (or one Redis database) per site.
 NEWSBOT_REDIS_PREFIX = "newsbot"
 # Seconds after which the requests a silent (killed) worker held go back to the queue,

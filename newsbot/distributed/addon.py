@@ -34,14 +34,11 @@ class RedisAddon:
     """
 
     def update_settings(self, settings: BaseSettings) -> None:
-        url = settings.get("NEWSBOT_REDIS_URL")
-        if not url:
+        if not settings.get("NEWSBOT_REDIS_URL"):
             raise NotConfigured  # no message: nothing to say
         from newsbot.distributed.connection import prefix_of  # imports redis: only when used
 
-        prefix = prefix_of(settings)
-        settings.set("REDIS_URL", url, priority="addon")
-        settings.set("REDIS_ITEMS_KEY", f"{prefix}:items", priority="addon")
+        prefix_of(settings)  # a bad prefix stops the run here, with its message
         priority = settings.getpriority("NEWSBOT_STORE") or 0
         if (
             settings.get("NEWSBOT_STORE") == SQLITE_STORE

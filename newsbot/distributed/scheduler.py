@@ -14,6 +14,7 @@ from scrapy.utils.misc import load_object
 from scrapy_redis.scheduler import Scheduler
 from twisted.internet import task
 
+from newsbot.distributed import engine
 from newsbot.distributed.connection import RedisUnavailable, connect, prefix_of, redacted, source_of
 from newsbot.distributed.queue import ReliableQueue, SourceDupeFilter, SourceKeys
 
@@ -40,8 +41,8 @@ class SourceScheduler(Scheduler):
     ``request_dropped`` is about new requests the scheduler refused, and a
     callback does not see its items through the pipelines nor the requests a
     downloader middleware returns instead (redirects, retries). The engine's set
-    of requests in progress is exactly that moment (``ExecutionEngine._slot
-    .inprogress``, not public: checked when the spider opens); requests that left it are
+    of requests in progress is exactly that moment (not public: read through
+    :mod:`newsbot.distributed.engine`, checked when the spider opens); requests that left it are
     acknowledged whenever the scheduler is asked for the next request, when the
     spider is idle and when it closes.
 
@@ -72,7 +73,7 @@ class SourceScheduler(Scheduler):
             "queue_cls": settings.get("SCHEDULER_QUEUE_CLASS") or ReliableQueue,
             "dupefilter_cls": settings.get("DUPEFILTER_CLASS") or SourceDupeFilter,
             "serializer": settings.get("SCHEDULER_SERIALIZER") or None,
-            "heartbeat": settings.getfloat("NEWSBOT_REDIS_HEARTBEAT", 30.0),
+            "heartbeat": settings.getfloat("NEWSBOT_REDIS_HEARTBEAT"),
         }
         if isinstance(kwargs["serializer"], str):
             kwargs["serializer"] = importlib.import_module(kwargs["serializer"])
@@ -93,12 +94,7 @@ class SourceScheduler(Scheduler):
     # -- the engine's side -------------------------------------------------------
 
     def open(self, spider: Spider) -> None:
-        engine = self.crawler.engine if self.crawler else None
-        if not hasattr(getattr(engine, "_slot", None), "inprogress"):
-            raise RuntimeError(
-                "newsbot.distributed.SourceScheduler needs the engine's set of requests in "
-                "progress (ExecutionEngine._slot.inprogress, Scrapy 2.13 to 2.19)"
-            )
+        engine.check(self.crawler)
         self.spider = spider
         keys = SourceKeys(prefix_of(spider.settings), source_of(spider))
         self.queue = load_object(self.queue_cls)(
@@ -200,9 +196,7 @@ class SourceScheduler(Scheduler):
     def acknowledge(self, closing: bool = False) -> None:
         """Acknowledge the requests the engine is done with, and pass on the
         articles discovered since the last time (for the run's total)."""
-        engine = self.crawler.engine if self.crawler else None
-        slot = getattr(engine, "_slot", None)
-        inprogress = slot.inprogress if slot is not None and not closing else set()
+        inprogress = engine.in_progress(self.crawler) if not closing else set()
         done = [request for request in self.held if request not in inprogress]
         fields = [self.held.pop(request) for request in done]
         discovered = int(self.stats.get_value("newsbot/discovered", 0)) if self.stats else 0
@@ -213,9 +207,8 @@ class SourceScheduler(Scheduler):
 
     def _look_again(self) -> None:
         """Have the engine ask for the next request now (as its own 5 s heartbeat does)."""
-        slot = getattr(self.crawler.engine, "_slot", None) if self.crawler else None
-        if slot is not None and slot.closing is None and not self.broken:
-            slot.nextcall.schedule()
+        if not self.broken:
+            engine.wake(self.crawler)
 
     def _heartbeat(self) -> None:
         if self.broken:

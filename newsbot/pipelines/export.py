@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from newsbot import images
-from newsbot.exporter import MarkdownExporter, WriteResult, remove_stale_temp_files
+from newsbot.exporter import MarkdownExporter, WriteResult, path_template, remove_stale_temp_files
 from newsbot.extensions.state import ExportState
 from newsbot.items import Article
 from newsbot.pipelines.base import _Step
@@ -33,7 +33,7 @@ class ExportPipeline(_Step):
             raise ValueError("NEWSBOT_EXPORT_DIR setting must be set (the folder to write to)")
         self.exporter = MarkdownExporter(
             export_dir,
-            path_template=images.export_path_template(settings),
+            path_template=path_template(settings),
             overwrite=settings.getbool("NEWSBOT_OVERWRITE"),
         )
         # A broken template must stop the run before the first request, not per item.

@@ -16,6 +16,7 @@ from scrapy.pipelines import media as scrapy_media
 from scrapy.pipelines.files import FilesPipeline
 
 from newsbot import images
+from newsbot.distributed.addon import WRITER
 from newsbot.exporter import remove_stale_temp_files, write_atomic
 from newsbot.extensions.state import ExportState
 from newsbot.items import Article
@@ -103,7 +104,7 @@ class LocalImagesPipeline(FilesPipeline):
         mode = images.images_mode(settings)
         if mode == images.REMOTE:
             raise NotConfigured  # the default: nothing to do, nothing logged
-        if settings.get("NEWSBOT_REDIS_URL") and settings.get("NEWSBOT_REDIS_ROLE") != "writer":
+        if settings.get("NEWSBOT_REDIS_URL") and settings.get("NEWSBOT_REDIS_ROLE") != WRITER:
             # The files are written by `scrapy drain`, elsewhere: copies made here
             # would not be beside them. The articles link the sources' images.
             logging.getLogger(__name__).warning(

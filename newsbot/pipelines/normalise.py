@@ -23,7 +23,7 @@ class NormalisePipeline(_Step):
 
     def __init__(self, crawler: Crawler) -> None:
         super().__init__(crawler)
-        name = self.settings.get("NEWSBOT_TIMEZONE", "Asia/Shanghai")
+        name = self.settings.get("NEWSBOT_TIMEZONE")
         try:
             self.zone = ZoneInfo(name)
         except (ZoneInfoNotFoundError, ValueError) as exc:
