@@ -10,7 +10,7 @@ import frontmatter
 from tests.support.server import Reply
 from tests.support.sites.ifeng import IFENG_LIST_PATH, IFENG_MORE_PATH, ifeng_busy_reply
 
-EXPECTED = Path(__file__).parent / "fixtures" / "ifeng" / "expected"
+EXPECTED = Path(__file__).parent / "fixtures" / "ifeng"
 WRITTEN = {"8xKf2mN7qPa", "8xKg5rT1wLb", "8xKh9vB4sMc"}
 ARTICLES = r"\.ifeng\.com/c/"
 
@@ -29,7 +29,7 @@ def test_crawl_writes_one_file_per_article(crawl, site):
     folder = result.export_dir / "zh-CN" / "news" / "ifeng"
     assert {p.parent for p in result.files()} == {folder}
     for path in result.files():
-        want = json.loads((EXPECTED / f"{path.name.split('.')[0]}.json").read_text())
+        want = json.loads((EXPECTED / path.name.split(".")[0] / "expected.json").read_text())
         post = frontmatter.load(path)
         assert post["title"] == want["title"] and post["date"] == want["date"]
         assert post["thumbnail"] == want["thumbnail"]

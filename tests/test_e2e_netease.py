@@ -9,7 +9,7 @@ import frontmatter
 
 from tests.support.sites.netease import netease_error_reply, netease_list_path
 
-EXPECTED = Path(__file__).parent / "fixtures" / "netease" / "expected"
+EXPECTED = Path(__file__).parent / "fixtures" / "netease"
 WRITTEN = {"LB7K2M4N000189FH", "LB7P0QJ80519DDQ2", "LB8D3T5V000189FH", "LB8R0TRY0001899O"}
 FEEDS = ("-a", "feeds=cm_yaowen20200213,cm_guonei", "-a", "pages=2")
 YAOWEN = netease_list_path("cm_yaowen20200213")
@@ -31,7 +31,7 @@ def test_crawl_writes_one_file_per_article(crawl, site):
     folder = result.export_dir / "zh-CN" / "news" / "netease"
     assert {p.parent for p in result.files()} == {folder}
     for path in result.files():
-        want = json.loads((EXPECTED / f"{path.name.split('.')[0]}.json").read_text("utf-8"))
+        want = json.loads((EXPECTED / path.name.split(".")[0] / "expected.json").read_text("utf-8"))
         post = frontmatter.load(path)
         assert post["title"] == want["title"] and post["date"] == want["date"]
         assert post["categories"] == ["netease"] and post["lang"] == ["zh-CN"]

@@ -9,7 +9,7 @@ import frontmatter
 
 from tests.support.sites.people import PEOPLE_LIST_PATH, people_maintenance_reply
 
-EXPECTED = Path(__file__).parent / "fixtures" / "people" / "expected"
+EXPECTED = Path(__file__).parent / "fixtures" / "people"
 POLITICS = "http://politics.people.com.cn/GB/1024/index.html"
 WWW = "http://www.people.com.cn/GB/59476/index.html"
 WRITTEN = {"c1001-44613028", "c1001-44614655", "c1002-44613517", "c1008-44614102"}
@@ -33,7 +33,7 @@ def test_crawl_writes_one_file_per_article(crawl, site):
     folder = result.export_dir / "zh-CN" / "news" / "people"
     assert {p.parent for p in result.files()} == {folder}
     for path in result.files():
-        want = json.loads((EXPECTED / f"{path.name.split('.')[0]}.json").read_text("utf-8"))
+        want = json.loads((EXPECTED / path.name.split(".")[0] / "expected.json").read_text("utf-8"))
         post = frontmatter.load(path)
         assert post["title"] == want["title"] and post["date"] == want["date"]
         assert post["categories"] == ["people"] and post["lang"] == ["zh-CN"]

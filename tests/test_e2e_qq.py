@@ -11,7 +11,7 @@ from tests.support.server import Reply
 from tests.support.sites.qq import QQ_LIST_PATH, qq_busy_reply
 
 GOLDEN = Path(__file__).parent / "fixtures" / "golden" / "20250210A06D7U00.zh-CN.md"
-EXPECTED = Path(__file__).parent / "fixtures" / "qq" / "expected"
+EXPECTED = Path(__file__).parent / "fixtures" / "qq"
 WRITTEN = {
     "20250210A06D7U00",
     "20261120A05XK300",
@@ -42,7 +42,7 @@ def test_crawl_writes_one_file_per_article(crawl, site):
     assert {p.parent for p in result.files()} == {folder}
     assert (folder / "20250210A06D7U00.zh-CN.md").read_bytes() == GOLDEN.read_bytes()
     for path in result.files():
-        want = json.loads((EXPECTED / f"{path.name.split('.')[0]}.json").read_text())
+        want = json.loads((EXPECTED / path.name.split(".")[0] / "expected.json").read_text())
         post = frontmatter.load(path)
         assert post["title"] == want["title"] and post["date"] == want["date"]
         assert post["categories"] == ["qq"] and post["lang"] == ["zh-CN"]

@@ -11,7 +11,7 @@ import frontmatter
 from tests.support.server import Reply
 from tests.support.sites.sina import SINA_LIST_PATH, sina_error_reply
 
-EXPECTED = Path(__file__).parent / "fixtures" / "sina" / "expected"
+EXPECTED = Path(__file__).parent / "fixtures" / "sina"
 WRITTEN = {"nkqarts5201734", "nkqfinm8830417", "nkqdate4410925", "nkqretr6620118"}
 LIDS = ("-a", "lids=2509,2516", "-a", "pages=2")
 RETRY_PAGE = "/news.sina.com.cn/w/2026-11-21/doc-inkqretr6620118.shtml"
@@ -32,7 +32,7 @@ def test_crawl_writes_one_file_per_article(crawl, site):
     folder = result.export_dir / "zh-CN" / "news" / "sina"
     assert {p.parent for p in result.files()} == {folder}
     for path in result.files():
-        want = json.loads((EXPECTED / f"{path.name.split('.')[0]}.json").read_text("utf-8"))
+        want = json.loads((EXPECTED / path.name.split(".")[0] / "expected.json").read_text("utf-8"))
         post = frontmatter.load(path)
         assert post["title"] == want["title"] and post["date"] == want["date"]
         assert post["categories"] == ["sina"] and post["tags"] == ["sina"]

@@ -10,7 +10,7 @@ import frontmatter
 from tests.support.server import Reply
 from tests.support.sites.thepaper import PAPER_LIST_PATH, paper_busy_reply
 
-EXPECTED = Path(__file__).parent / "fixtures" / "thepaper" / "expected"
+EXPECTED = Path(__file__).parent / "fixtures" / "thepaper"
 WRITTEN = {"34201001", "34201077", "34202310"}
 CHANNELS = ("-a", "channels=25950,25951,119908", "-a", "pages=2")
 
@@ -37,7 +37,7 @@ def test_crawl_writes_one_file_per_article(crawl, site):
     folder = result.export_dir / "zh-CN" / "news" / "thepaper"
     assert {p.parent for p in result.files()} == {folder}
     for path in result.files():
-        want = json.loads((EXPECTED / f"{path.name.split('.')[0]}.json").read_text())
+        want = json.loads((EXPECTED / path.name.split(".")[0] / "expected.json").read_text())
         post = frontmatter.load(path)
         assert post["title"] == want["title"] and post["date"] == want["date"]
         assert post["thumbnail"] == want["thumbnail"]
@@ -83,7 +83,7 @@ def test_list_requests_carry_the_site_headers_and_the_paging_cursor(crawl, site)
         "startTime": "",
         "pageNum": 1,
     }
-    page_1 = json.loads((EXPECTED.parent / "api" / "25950_1.json").read_text(encoding="utf-8"))
+    page_1 = json.loads((EXPECTED / "25950_1" / "25950_1.json").read_text(encoding="utf-8"))
     assert second["pageNum"] == 2 and second["startTime"] == page_1["data"]["startTime"]
 
 

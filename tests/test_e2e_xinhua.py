@@ -9,7 +9,7 @@ import frontmatter
 
 from tests.support.sites.xinhua import POLITICS_DS, TECH_DS, xinhua_blocked_reply
 
-EXPECTED = Path(__file__).parent / "fixtures" / "xinhua" / "expected"
+EXPECTED = Path(__file__).parent / "fixtures" / "xinhua"
 WRITTEN = {"20261120-7c3e5a91", "20261121-a4f09d2e", "20240611-3f0c9e1b5d7a4c2e8b6f1a0d9e2c4b7a"}
 GONE = "https://www.news.cn/politics/20261119/0d9e8f71/c.html"
 COVER = "https://www.news.cn/tech/20261121/a4f09d2e/20261121a4f09d2e_cover.jpg"
@@ -38,7 +38,7 @@ def test_crawl_writes_one_file_per_article(crawl, site):
     folder = result.export_dir / "zh-CN" / "news" / "xinhua"
     assert {p.parent for p in result.files()} == {folder}
     for path in result.files():
-        want = json.loads((EXPECTED / f"{path.name.split('.')[0]}.json").read_text("utf-8"))
+        want = json.loads((EXPECTED / path.name.split(".")[0] / "expected.json").read_text("utf-8"))
         post = frontmatter.load(path)
         assert post["title"] == want["title"] and post["date"] == want["date"]
         assert post["categories"] == ["xinhua"] and post["lang"] == ["zh-CN"]

@@ -39,12 +39,16 @@ def cases() -> list[tuple[str, Path]]:
     return [
         (source, page)
         for source in sources()
-        for page in sorted((FIXTURES / source / "pages").glob("*.html"))
+        for page in sorted((FIXTURES / source).glob("*/page.html"))
     ]
 
 
+def case_id(value: str | Path) -> str:
+    return value.parent.name if isinstance(value, Path) else value
+
+
 def load(source: str, page: Path):
-    expected = json.loads((FIXTURES / source / "expected" / f"{page.stem}.json").read_text("utf-8"))
+    expected = json.loads((page.parent / "expected.json").read_text("utf-8"))
     response = HtmlResponse(
         url=expected.get("page_url", expected["url"]),
         body=page.read_bytes(),
@@ -56,13 +60,13 @@ def load(source: str, page: Path):
 
 @pytest.mark.parametrize("source", sources())
 def test_every_source_has_fixtures_with_expected_values(source):
-    pages = sorted((FIXTURES / source / "pages").glob("*.html"))
+    pages = sorted((FIXTURES / source).glob("*/page.html"))
     assert len(pages) >= 2, f"{source}: add pages under tests/fixtures/{source}/pages/"
     for page in pages:
-        assert (FIXTURES / source / "expected" / f"{page.stem}.json").is_file(), page
+        assert (FIXTURES / source / page.parent.name / "expected.json").is_file(), page
 
 
-@pytest.mark.parametrize(("source", "page"), cases(), ids=lambda v: getattr(v, "stem", v))
+@pytest.mark.parametrize(("source", "page"), cases(), ids=case_id)
 def test_fields(source, page):
     expected, item = load(source, page)
     assert (item.source, item.url) == (source, expected["url"])
@@ -73,7 +77,7 @@ def test_fields(source, page):
     assert item.thumbnail == expected["thumbnail"]
 
 
-@pytest.mark.parametrize(("source", "page"), cases(), ids=lambda v: getattr(v, "stem", v))
+@pytest.mark.parametrize(("source", "page"), cases(), ids=case_id)
 def test_body(source, page):
     expected, item = load(source, page)
     body = clean_body(item.body_html, item.url)

@@ -54,7 +54,7 @@ def fixture_bodies() -> list[tuple[str, str]]:
         html = _decode(path.read_bytes())
         name = str(path.relative_to(FIXTURES))
         parser = PARSERS.get(path.relative_to(FIXTURES).parts[0])
-        if parser is not None and path.parent.name == "pages":
+        if parser is not None and path.name == "page.html":
             body = parser.parse_article(html, BASE).body_html
             if body:
                 bodies.append((f"{name} (article)", clean_body(body, BASE).html))
