@@ -5,10 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import frontmatter
-
 from tests.support.server import Reply
 from tests.support.sites.qq import QQ_LIST_PATH, qq_busy_reply
+from tests.test_e2e import assert_files_as_expected
 
 GOLDEN = Path(__file__).parent / "fixtures" / "golden" / "20250210A06D7U00.zh-CN.md"
 EXPECTED = Path(__file__).parent / "fixtures" / "qq"
@@ -41,14 +40,7 @@ def test_crawl_writes_one_file_per_article(crawl, site):
     folder = result.export_dir / "zh-CN" / "news" / "qq"
     assert {p.parent for p in result.files()} == {folder}
     assert (folder / "20250210A06D7U00.zh-CN.md").read_bytes() == GOLDEN.read_bytes()
-    for path in result.files():
-        want = json.loads((EXPECTED / path.name.split(".")[0] / "expected.json").read_text())
-        post = frontmatter.load(path)
-        assert post["title"] == want["title"] and post["date"] == want["date"]
-        assert post["categories"] == ["qq"] and post["lang"] == ["zh-CN"]
-        assert post.content.endswith(f"[qq]({want['url']})")
-        for image in want["images"]:
-            assert f"({image})" in post.content
+    assert_files_as_expected(result, "qq")
 
     stats = result.stats
     assert stats["newsbot/exported/written"] == 6
