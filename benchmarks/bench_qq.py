@@ -286,12 +286,12 @@ def profile_crawl(n: int, args: argparse.Namespace) -> None:
 # Entry points whose cumulative time is one component (subtrees that do not overlap).
 COMPONENTS = [
     ("parse: Selector (lxml parse of the whole page)", "parsel/selector.py", "__init__"),
-    ("parse: window.DATA JSON decode", "newsbot/parsers/common.py", "embedded_json"),
-    ("parse: title/date/author/thumbnail (XPath)", "newsbot/parsers/qq.py", "title"),
-    ("parse: title/date/author/thumbnail (XPath)", "newsbot/parsers/qq.py", "date"),
-    ("parse: title/date/author/thumbnail (XPath)", "newsbot/parsers/qq.py", "author"),
-    ("parse: title/date/author/thumbnail (XPath)", "newsbot/parsers/qq.py", "thumbnail"),
-    ("parse: body_html (select + serialise)", "newsbot/parsers/qq.py", "body_html"),
+    ("parse: window.DATA JSON decode", "newsbot/pages/base.py", "embedded_json"),
+    ("parse: title/date/author/thumbnail (XPath)", "newsbot/sources/qq.py", "title"),
+    ("parse: title/date/author/thumbnail (XPath)", "newsbot/sources/qq.py", "date"),
+    ("parse: title/date/author/thumbnail (XPath)", "newsbot/sources/qq.py", "author"),
+    ("parse: title/date/author/thumbnail (XPath)", "newsbot/sources/qq.py", "thumbnail"),
+    ("parse: body_html (select + serialise)", "newsbot/sources/qq.py", "body_html"),
     ("response.text (decode)", "scrapy/http/response/text.py", "text"),
     ("charset check (CharsetRepairMiddleware)", "newsbot/downloadermiddlewares.py",
      "process_response"),

@@ -121,8 +121,8 @@ class Template:
 
 @functools.cache
 def template() -> Template:
-    page = (QQ / "pages" / f"{TEMPLATE_ID}.html").read_text(encoding="utf-8")
-    expected = json.loads((QQ / "expected" / f"{TEMPLATE_ID}.json").read_text(encoding="utf-8"))
+    page = (QQ / f"{TEMPLATE_ID}" / "page.html").read_text(encoding="utf-8")
+    expected = json.loads((QQ / f"{TEMPLATE_ID}" / "expected.json").read_text(encoding="utf-8"))
     lines = page.split("\n")
     data_at = next(i for i, line in enumerate(lines) if "window.DATA = " in line)
     body_at = next(i for i, line in enumerate(lines) if 'id="article-title"' in line)
@@ -177,7 +177,8 @@ def template() -> Template:
     o_figure = origin[o_fig_a:o_fig_b]
 
     sentences, subjects = _text_pool()
-    tech = json.loads((QQ / "api" / "news_news_tech_0.json").read_text(encoding="utf-8"))
+    tech_list = QQ / "news_news_tech_0" / "news_news_tech_0.json"
+    tech = json.loads(tech_list.read_text(encoding="utf-8"))
     list_item = next(
         item for item in tech["data"] if item.get("articletype") == "0" and "sub_item" not in item
     )
@@ -211,8 +212,8 @@ def _text_pool() -> tuple[tuple[str, ...], tuple[str, ...]]:
 
     sentences: dict[str, None] = {}
     subjects: dict[str, None] = {}
-    for path in sorted((QQ / "pages").glob("*.html")):
-        if path.stem == SEED_ARTICLE:
+    for path in sorted(QQ.glob("*/page.html")):
+        if path.parent.name == SEED_ARTICLE:
             continue
         page = path.read_text(encoding="utf-8")
         line = next(line for line in page.split("\n") if "window.DATA = " in line)

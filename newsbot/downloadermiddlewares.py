@@ -18,12 +18,14 @@ from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
 
+import tldextract
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import TextResponse
+from scrapy.utils.url import url_is_from_any_domain
 from w3lib.encoding import html_body_declared_encoding, http_content_type_encoding
 
-from newsbot.middlewares import ARTICLE_META
+from newsbot.articlemeta import ARTICLE_META
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -66,14 +68,15 @@ class RetryAfterMiddleware(RetryMiddleware):
         return super().process_response(request, response)
 
 
+# The public suffix list bundled with tldextract: nothing is downloaded.
+_DOMAINS = tldextract.TLDExtract(suffix_list_urls=())
+
+
 def site_of(url: str) -> str:
-    """The registered-looking part of a host (``news.qq.com`` → ``qq.com``)."""
-    host = (urlsplit(url).hostname or "").lower()
-    parts = host.split(".")
-    # Two-level public suffixes common for the sources (com.cn, co.uk ...).
-    if len(parts) > 2 and parts[-2] in {"com", "net", "org", "gov", "edu", "co", "ac"}:
-        return ".".join(parts[-3:])
-    return ".".join(parts[-2:])
+    """The registered domain of a URL's host (``news.qq.com`` → ``qq.com``,
+    ``www.bbc.co.uk`` → ``bbc.co.uk``); the host itself when it has none (an IP)."""
+    parts = _DOMAINS(url)
+    return parts.top_domain_under_public_suffix or (urlsplit(url).hostname or "").lower()
 
 
 class ArticleRedirectMiddleware:
@@ -81,9 +84,20 @@ class ArticleRedirectMiddleware:
     article redirects to another site. Runs before Scrapy's RedirectMiddleware in the
     response chain."""
 
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ArticleRedirectMiddleware:
-        return cls()
+        return cls(crawler)
+
+    def offsite(self, target: str, origin: str) -> bool:
+        """Whether ``target`` is on another site: outside the spider's
+        ``allowed_domains`` when it has them, else another registered domain."""
+        domains = getattr(self.crawler.spider, "allowed_domains", None)
+        if domains:
+            return not url_is_from_any_domain(target, domains)
+        return site_of(target) != site_of(origin)
 
     def process_response(self, request: Request, response: Response) -> Response:
         location = response.headers.get("Location", b"").decode("latin-1")
@@ -92,7 +106,7 @@ class ArticleRedirectMiddleware:
         target = urljoin(request.url, location)
         if target == request.url or target in request.meta.get("redirect_urls", ()):
             raise IgnoreRequest(f"redirect loop back to {target}")
-        if request.meta.get(ARTICLE_META) and site_of(target) != site_of(request.url):
+        if request.meta.get(ARTICLE_META) and self.offsite(target, request.url):
             raise IgnoreRequest(f"article redirected to another site: {target}")
         return response
 

@@ -9,12 +9,16 @@ import os
 import re
 import time
 from enum import Enum
-from pathlib import Path
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 
+from newsbot import settings
 from newsbot.frontmatter import render_document
 from newsbot.items import Article
 
-DEFAULT_PATH_TEMPLATE = "{lang}/news/{source}/{id}.{lang}.md"
+if TYPE_CHECKING:
+    from scrapy.settings import BaseSettings
+
 TEMP_PREFIX = ".newsbot-"
 TEMP_SUFFIX = ".tmp"
 MAX_NAME_BYTES = 200  # file systems allow 255; the template adds the language and suffix
@@ -24,6 +28,25 @@ _UNSAFE_NAME_RE = re.compile(r'[\\/*?:"<>|\x00-\x1f\x7f]')
 _RESERVED = frozenset(
     {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
 )
+
+
+def path_template(crawl_settings: BaseSettings) -> str:
+    """The file path template of the exporter: a page bundle's index file in
+    ``bundle`` mode."""
+    from newsbot.images import BUNDLE, BUNDLE_PATH_TEMPLATE, images_mode  # imports this module
+
+    default = settings.NEWSBOT_PATH_TEMPLATE
+    template = crawl_settings.get("NEWSBOT_PATH_TEMPLATE") or default
+    if images_mode(crawl_settings) != BUNDLE:
+        return template
+    if template == default:
+        return BUNDLE_PATH_TEMPLATE
+    if PurePosixPath(template).name.startswith("index."):
+        return template
+    raise ValueError(
+        f"NEWSBOT_IMAGES='bundle' needs a NEWSBOT_PATH_TEMPLATE whose file is a page "
+        f"bundle's index (like {BUNDLE_PATH_TEMPLATE!r}), not {template!r}"
+    )
 
 
 class WriteResult(Enum):
@@ -62,7 +85,7 @@ class MarkdownExporter:
     def __init__(
         self,
         export_dir: str | os.PathLike[str],
-        path_template: str = DEFAULT_PATH_TEMPLATE,
+        path_template: str = settings.NEWSBOT_PATH_TEMPLATE,
         overwrite: bool = False,
     ) -> None:
         self.export_dir = Path(export_dir).resolve()
@@ -90,9 +113,6 @@ class MarkdownExporter:
                 f"NEWSBOT_EXPORT_DIR {str(self.export_dir)!r}"
             )
         return path
-
-    def exists(self, item: Article) -> bool:
-        return self.file_path(item).exists()
 
     def export(self, item: Article, overwrite: bool | None = None) -> tuple[WriteResult, Path]:
         """Write the article's file; ``overwrite`` (default: the exporter's own

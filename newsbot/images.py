@@ -2,7 +2,7 @@
 download must be to be kept, optional conversion, and the rewrite of an article's
 image links to its local copies.
 
-The download itself is :class:`newsbot.pipelines.LocalImagesPipeline` (Scrapy's
+The download itself is :class:`newsbot.pipelines.images.LocalImagesPipeline` (Scrapy's
 FilesPipeline); nothing here needs Scrapy.
 
 - ``remote`` (default): the articles link the sources' images; nothing is downloaded.
@@ -30,7 +30,7 @@ from io import BytesIO
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
-from newsbot.exporter import DEFAULT_PATH_TEMPLATE, safe_component
+from newsbot.exporter import safe_component
 from newsbot.html import IMAGE_SCHEMES, replace_image_sources, safe_url
 from newsbot.items import Article
 
@@ -76,22 +76,6 @@ def images_mode(settings: BaseSettings) -> str:
             f"NEWSBOT_IMAGES {raw!r} is not a known mode: use one of {', '.join(MODES)}"
         )
     return value
-
-
-def export_path_template(settings: BaseSettings) -> str:
-    """The file path template of the exporter: a page bundle's index file in
-    ``bundle`` mode."""
-    template = settings.get("NEWSBOT_PATH_TEMPLATE") or DEFAULT_PATH_TEMPLATE
-    if images_mode(settings) != BUNDLE:
-        return template
-    if template == DEFAULT_PATH_TEMPLATE:
-        return BUNDLE_PATH_TEMPLATE
-    if PurePosixPath(template).name.startswith("index."):
-        return template
-    raise ValueError(
-        f"NEWSBOT_IMAGES='bundle' needs a NEWSBOT_PATH_TEMPLATE whose file is a page "
-        f"bundle's index (like {BUNDLE_PATH_TEMPLATE!r}), not {template!r}"
-    )
 
 
 def static_dir(settings: BaseSettings) -> Path:

@@ -6,7 +6,7 @@ Override any of them per run with ``-s NAME=VALUE`` or in a Scrapyd job.
 import os
 
 BOT_NAME = "newsbot"
-SPIDER_MODULES = ["newsbot.spiders"]
+SPIDER_MODULES = ["newsbot.spiders", "newsbot.sources"]
 NEWSPIDER_MODULE = "newsbot.spiders"
 COMMANDS_MODULE = "newsbot.commands"
 # Every declared source (newsbot/sources/<name>.toml) is a spider by its own name.
@@ -76,7 +76,7 @@ DOWNLOADER_MIDDLEWARES = {
     "newsbot.downloadermiddlewares.CharsetRepairMiddleware": 950,
 }
 SPIDER_MIDDLEWARES = {
-    "newsbot.middlewares.SkipExportedMiddleware": 950,
+    "newsbot.spidermiddlewares.SkipExportedMiddleware": 950,
 }
 EXTENSIONS = {
     "newsbot.extensions.state.ExportState": 0,
@@ -152,8 +152,10 @@ SPIDERMON_BODY_TEXT_TEMPLATE = "newsbot/alert.jinja"
 # --- distributed crawling (README: "Distributed crawling on Redis") --------------
 # With NEWSBOT_REDIS_URL (setting or environment variable) the add-on makes a crawl a
 # worker of a crawl shared through Redis, and `scrapy drain` the one writer of the files.
-ADDONS = {"newsbot.addons.RedisAddon": 0}
+ADDONS = {"newsbot.distributed.addon.RedisAddon": 0}
 NEWSBOT_REDIS_URL = os.environ.get("NEWSBOT_REDIS_URL", "")
+# "writer" in `scrapy drain` (set by its spider); anything else: a worker.
+NEWSBOT_REDIS_ROLE = ""
 # First part of every Redis key: one prefix (or one Redis database) per site.
 NEWSBOT_REDIS_PREFIX = "newsbot"
 # Seconds after which the requests a silent (killed) worker held go back to the queue,

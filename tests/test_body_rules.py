@@ -241,7 +241,7 @@ def _qq_page(inner: str) -> str:
 
 
 def test_qq_removes_its_trailing_image_only_qnt_p_ad_only():
-    from newsbot.parsers import qq
+    from newsbot.sources import qq
 
     url = qq.PAGE_URL.format(id="20261120A0AD0000")
     ad = '<p class="qnt-p"><img src="https://inews.gtimg.com/ad/1"><img src="https://inews.gtimg.com/ad/2"></p>'

@@ -12,13 +12,13 @@ from zoneinfo import ZoneInfo
 import frontmatter
 import pytest
 
+from newsbot.pages.base import ListAPIError
 from newsbot.pages.declared import (
     DeclaredArticlePage,
     DeclaredListPage,
     Skipped,
     site_time,
 )
-from newsbot.parsers.common import ListAPIError
 from newsbot.sourceconfig import SourceConfigError, parse_source
 from tests.conftest import run_scrapy
 from tests.support.server import Reply

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -10,8 +9,9 @@ import frontmatter
 
 from tests.support.server import Reply
 from tests.support.sites.sina import SINA_LIST_PATH, sina_error_reply
+from tests.test_e2e import assert_files_as_expected
 
-EXPECTED = Path(__file__).parent / "fixtures" / "sina" / "expected"
+EXPECTED = Path(__file__).parent / "fixtures" / "sina"
 WRITTEN = {"nkqarts5201734", "nkqfinm8830417", "nkqdate4410925", "nkqretr6620118"}
 LIDS = ("-a", "lids=2509,2516", "-a", "pages=2")
 RETRY_PAGE = "/news.sina.com.cn/w/2026-11-21/doc-inkqretr6620118.shtml"
@@ -31,17 +31,7 @@ def test_crawl_writes_one_file_per_article(crawl, site):
     assert written_ids(result) == WRITTEN
     folder = result.export_dir / "zh-CN" / "news" / "sina"
     assert {p.parent for p in result.files()} == {folder}
-    for path in result.files():
-        want = json.loads((EXPECTED / f"{path.name.split('.')[0]}.json").read_text("utf-8"))
-        post = frontmatter.load(path)
-        assert post["title"] == want["title"] and post["date"] == want["date"]
-        assert post["categories"] == ["sina"] and post["tags"] == ["sina"]
-        assert post["lang"] == ["zh-CN"]
-        assert post.content.endswith(f"[sina]({want['url']})")
-        for image in want["images"]:
-            assert f"({image})" in post.content
-        for needle in want["must_not_contain"]:
-            assert needle not in post.content
+    assert_files_as_expected(result, "sina")
 
     # The default share image is no cover; without og:image the list's cover stands in.
     finance = frontmatter.load(folder / "nkqfinm8830417.zh-CN.md")
@@ -93,7 +83,7 @@ def test_list_error_every_time_is_one_error_and_the_crawl_goes_on(crawl, site):
     assert result.returncode == 0
     assert len(site.requests_to(SINA_LIST_PATH)) == 3
     assert result.stats["newsbot/errors/list_api"] == 1
-    assert "List API failed for lid 2509 page 1" in result.log
+    assert "List failed: lid 2509 page 1" in result.log
     assert "系统繁忙" in result.log
     assert result.files() == []
 

@@ -18,7 +18,7 @@ VICTIM = "20261121A0RTRY00"
 VICTIM_PATH = f"/news.qq.com/rain/a/{VICTIM}"
 VICTIM_URL = f"https://news.qq.com/rain/a/{VICTIM}"
 URLS = f"url=https://new.qq.com/rain/a/{SEED},https://new.qq.com/rain/a/{VICTIM}"
-PAGE = (QQ / "pages" / f"{VICTIM}.html").read_bytes()
+PAGE = (QQ / f"{VICTIM}" / "page.html").read_bytes()
 
 CASES = {
     # name: (reply, times it is given, extra settings, stats key, log reason, requests)

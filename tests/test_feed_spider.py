@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 import frontmatter
 import pytest
 
+from newsbot.pages import feed
 from newsbot.pages.declared import DeclaredArticlePage
-from newsbot.parsers import feed
 from newsbot.sourceconfig import SourceConfigError
 from newsbot.sourceconfig import load_legacy as load_sources
 from tests.support.server import Reply

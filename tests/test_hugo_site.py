@@ -25,7 +25,7 @@ from tests.conftest import make_crawler
 
 HERE = Path(__file__).parent
 SITE = HERE / "hugo_site"
-EXPECTED = HERE / "fixtures" / "qq" / "expected"
+EXPECTED = HERE / "fixtures" / "qq"
 DEFAULT_LANG = "en"  # the site's defaultContentLanguage: its pages have no language prefix
 
 # Articles of the other languages, written through the real pipeline steps.
@@ -56,7 +56,7 @@ EXTRA = [
 def expectations() -> dict[str, dict[str, str]]:
     """Per article id: language, title, Beijing date with offset, a piece of the body."""
     want = {}
-    for path in sorted(EXPECTED.glob("*.json")):
+    for path in sorted(EXPECTED.glob("*/expected.json")):
         data = json.loads(path.read_text(encoding="utf-8"))
         if data["title"]:  # an article without a title is dropped, not written
             want[data["id"]] = {

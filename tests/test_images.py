@@ -22,7 +22,7 @@ from urllib.parse import urljoin, urlsplit
 import frontmatter
 import pytest
 
-from newsbot import images
+from newsbot import exporter, images
 from newsbot.items import Article
 from newsbot.pipelines import ExportPipeline
 from newsbot.store import scan_export_dir
@@ -394,15 +394,15 @@ def test_modes_and_path_templates():
     with pytest.raises(ValueError, match="NEWSBOT_IMAGES 'Bundles' is not a known mode"):
         images.images_mode(make_crawler(NEWSBOT_IMAGES="Bundles").settings)
     bundle = make_crawler(NEWSBOT_IMAGES="bundle").settings
-    assert images.export_path_template(bundle) == "{lang}/news/{source}/{id}/index.{lang}.md"
+    assert exporter.path_template(bundle) == "{lang}/news/{source}/{id}/index.{lang}.md"
     own = make_crawler(NEWSBOT_IMAGES="bundle", NEWSBOT_PATH_TEMPLATE="{lang}/{id}/index.md")
-    assert images.export_path_template(own.settings) == "{lang}/{id}/index.md"
+    assert exporter.path_template(own.settings) == "{lang}/{id}/index.md"
     flat = make_crawler(NEWSBOT_IMAGES="bundle", NEWSBOT_PATH_TEMPLATE="{lang}/{id}.md")
     with pytest.raises(ValueError, match="page bundle"):
-        images.export_path_template(flat.settings)
+        exporter.path_template(flat.settings)
     static = make_crawler(NEWSBOT_IMAGES="static", NEWSBOT_EXPORT_DIR="/srv/site/content")
     assert images.static_dir(static.settings) == Path("/srv/site/static")
-    assert images.export_path_template(static.settings) == "{lang}/news/{source}/{id}.{lang}.md"
+    assert exporter.path_template(static.settings) == "{lang}/news/{source}/{id}.{lang}.md"
 
 
 def test_bundle_export_path(tmp_path):

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from scrapy import Request
 
+from newsbot.articlemeta import ARTICLE_META, article_meta, wanted
 from newsbot.extensions.state import ExportState
-from newsbot.middlewares import ARTICLE_META, SkipExportedMiddleware, article_meta, wanted
+from newsbot.spidermiddlewares import SkipExportedMiddleware
 from newsbot.store import Record
 from tests.conftest import make_crawler
 

@@ -1,14 +1,15 @@
 """Every hand-written source's parser against its saved pages (generated per source).
 
-A source is a spider in newsbot/spiders with a parser module newsbot.parsers.<name>
-exposing ``parse_article(html, url, entry=None) -> Article``. Its fixtures:
-``tests/fixtures/<name>/pages/<case>.html`` (bytes as the site serves them) and
-``tests/fixtures/<name>/expected/<case>.json`` with ``url`` (canonical), optional
-``page_url`` (the URL the page is fetched from, default ``url``), optional
-``content_type`` (the HTTP header the site sends, default UTF-8 HTML), ``title``,
-``date`` (as written to the file), ``author``, ``thumbnail``, ``images``,
-``first_paragraph``, ``last_paragraph``, ``must_not_contain`` and, for a page that
-must be dropped, ``dropped`` (the reason). A source without fixtures fails here.
+A source is a spider with a module newsbot.sources.<name> exposing
+``parse_article(html, url, entry=None) -> Article``. Its fixtures, one folder per
+case: ``tests/fixtures/<name>/<case>/page.html`` (bytes as the site serves them),
+``meta.json`` (``url`` it is served at, ``content_type``, ``kind``, what it
+mirrors) and ``expected.json``: written by ``python -m tests.support.expectations``
+(``path``, ``id``, ``url``, ``label``, ``lang``, ``title``, ``date`` as written to
+the file, ``author``, ``thumbnail``, ``images``, ``body_start``, ``body_end``, or
+``dropped`` with the reason), plus what a person adds: optional ``page_url`` and
+``content_type``, ``first_paragraph``, ``last_paragraph``, ``must_not_contain``.
+A source without fixtures fails here.
 """
 
 from __future__ import annotations
@@ -39,30 +40,34 @@ def cases() -> list[tuple[str, Path]]:
     return [
         (source, page)
         for source in sources()
-        for page in sorted((FIXTURES / source / "pages").glob("*.html"))
+        for page in sorted((FIXTURES / source).glob("*/page.html"))
     ]
 
 
+def case_id(value: str | Path) -> str:
+    return value.parent.name if isinstance(value, Path) else value
+
+
 def load(source: str, page: Path):
-    expected = json.loads((FIXTURES / source / "expected" / f"{page.stem}.json").read_text("utf-8"))
+    expected = json.loads((page.parent / "expected.json").read_text("utf-8"))
     response = HtmlResponse(
         url=expected.get("page_url", expected["url"]),
         body=page.read_bytes(),
         headers={"Content-Type": expected.get("content_type", "text/html; charset=utf-8")},
     )
-    parser = importlib.import_module(f"newsbot.parsers.{source}")
+    parser = importlib.import_module(f"newsbot.sources.{source}")
     return expected, parser.parse_article(response.text, response.url)
 
 
 @pytest.mark.parametrize("source", sources())
 def test_every_source_has_fixtures_with_expected_values(source):
-    pages = sorted((FIXTURES / source / "pages").glob("*.html"))
+    pages = sorted((FIXTURES / source).glob("*/page.html"))
     assert len(pages) >= 2, f"{source}: add pages under tests/fixtures/{source}/pages/"
     for page in pages:
-        assert (FIXTURES / source / "expected" / f"{page.stem}.json").is_file(), page
+        assert (FIXTURES / source / page.parent.name / "expected.json").is_file(), page
 
 
-@pytest.mark.parametrize(("source", "page"), cases(), ids=lambda v: getattr(v, "stem", v))
+@pytest.mark.parametrize(("source", "page"), cases(), ids=case_id)
 def test_fields(source, page):
     expected, item = load(source, page)
     assert (item.source, item.url) == (source, expected["url"])
@@ -73,7 +78,7 @@ def test_fields(source, page):
     assert item.thumbnail == expected["thumbnail"]
 
 
-@pytest.mark.parametrize(("source", "page"), cases(), ids=lambda v: getattr(v, "stem", v))
+@pytest.mark.parametrize(("source", "page"), cases(), ids=case_id)
 def test_body(source, page):
     expected, item = load(source, page)
     body = clean_body(item.body_html, item.url)
@@ -83,3 +88,13 @@ def test_body(source, page):
     for needle in expected.get("must_not_contain", []):
         assert needle not in body.html
     assert "\ufffd" not in item.title + body.text  # no mojibake
+
+
+@pytest.mark.parametrize(("source", "page"), cases(), ids=case_id)
+def test_expected_file_is_what_the_parsers_give(source, page):
+    """expected.json is up to date: `python -m tests.support.expectations` rewrites it."""
+    from tests.support.expectations import expectation
+
+    want = json.loads((page.parent / "expected.json").read_text("utf-8"))
+    for key, value in expectation(source, page.parent).items():
+        assert want.get(key) == value, f"{key}: run python -m tests.support.expectations {source}"

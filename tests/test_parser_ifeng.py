@@ -9,11 +9,12 @@ import pytest
 
 from newsbot.dates import normalize_date
 from newsbot.html import clean_body
-from newsbot.parsers import ifeng
+from newsbot.sources import ifeng
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ifeng"
-LIST_PAGE = FIXTURES / "lists" / "3-35197-.html"
-MORE = FIXTURES / "api" / "getColumnInfo_3-35197-_7301552012345660000.js"
+LIST_PAGE = FIXTURES / "3-35197-" / "3-35197-.html"
+MORE_CASE = "getColumnInfo_3-35197-_7301552012345660000"
+MORE = FIXTURES / MORE_CASE / f"{MORE_CASE}.js"
 PLACEHOLDER = "https://p0.ifengimg.com/fe/shank/images/loading_ba4c7e2b.gif"
 
 
@@ -22,7 +23,7 @@ def read(path: Path) -> str:
 
 
 def parse(base62: str, host: str = "news.ifeng.com", entry: ifeng.ListEntry | None = None):
-    html = read(FIXTURES / "pages" / f"{base62}.html")
+    html = read(FIXTURES / f"{base62}" / "page.html")
     return ifeng.parse_article(html, f"https://{host}/c/{base62}", entry)
 
 
@@ -74,7 +75,7 @@ def test_list_counts_items_that_are_no_articles():
     ("text", "message"),
     [
         ("<html><body>访问过于频繁</body></html>", "no newsstream"),
-        (read(FIXTURES / "api" / "busy.js"), "code=1"),
+        (read(FIXTURES / "busy" / "busy.js"), "code=1"),
         ("getColumnInfoCallback([1, 2])", "no JSON object"),
         ('getColumnInfoCallback({"code":0,"data":{}})', "no newsstream"),
         ("", "no newsstream"),

@@ -8,23 +8,23 @@ from pathlib import Path
 import pytest
 
 from newsbot.html import clean_body
-from newsbot.parsers import netease
+from newsbot.sources import netease
 
 FIXTURES = Path(__file__).parent / "fixtures" / "netease"
-PAGES = sorted((FIXTURES / "pages").glob("*.html"))
+PAGES = sorted(FIXTURES.glob("*/page.html"))
 
 
 def load_list(name: str, encoding: str | None = "GBK") -> netease.ListPage:
-    body = (FIXTURES / "api" / name).read_bytes()
+    body = (FIXTURES / Path(name).stem / name).read_bytes()
     return netease.parse_list(netease.decode_list(body, encoding))
 
 
 def expected(page: Path) -> dict:
-    return json.loads((FIXTURES / "expected" / f"{page.stem}.json").read_text(encoding="utf-8"))
+    return json.loads((FIXTURES / page.parent.name / "expected.json").read_text(encoding="utf-8"))
 
 
 def parse(name: str, entry: netease.ListEntry | None = None):
-    page = FIXTURES / "pages" / f"{name}.html"
+    page = FIXTURES / f"{name}" / "page.html"
     return netease.parse_article(page.read_text(encoding="utf-8"), expected(page)["url"], entry)
 
 
@@ -101,7 +101,7 @@ def test_list_errors(text):
 
 
 def test_error_fixture_is_an_error():
-    body = (FIXTURES / "api" / "error.html").read_bytes()
+    body = (FIXTURES / "error" / "error.html").read_bytes()
     with pytest.raises(netease.ListAPIError, match="not JSONP"):
         netease.parse_list(netease.decode_list(body, None))
 
@@ -182,7 +182,7 @@ def test_body_images_are_unwrapped_and_the_hidden_logo_goes():
     assert "nimg.ws.126.net" not in item.body_html
     assert "post_nodejs/static/logo.png" not in item.body_html
     body = clean_body(item.body_html, item.url)
-    assert body.images == expected(FIXTURES / "pages" / "LB7K2M4N000189FH.html")["images"]
+    assert body.images == expected(FIXTURES / "LB7K2M4N000189FH" / "page.html")["images"]
 
 
 def test_og_image_logo_is_no_thumbnail_and_the_list_cover_stands_in():
@@ -221,7 +221,7 @@ def test_title_has_no_site_suffix():
 
 
 def test_list_entry_url_is_the_canonical_url():
-    page = FIXTURES / "pages" / "LB8R0TRY0001899O.html"
+    page = FIXTURES / "LB8R0TRY0001899O" / "page.html"
     listed = "https://www.163.com/news/article/LB8R0TRY0001899O.html"
     entry = netease.ListEntry(id="LB8R0TRY0001899O", url=listed)
     item = netease.parse_article(page.read_text("utf-8"), listed + "?redirected=1", entry)

@@ -9,7 +9,7 @@ import pytest
 from scrapy.http import HtmlResponse
 
 from newsbot.html import clean_body
-from newsbot.parsers import people
+from newsbot.sources import people
 
 FIXTURES = Path(__file__).parent / "fixtures" / "people"
 POLITICS = "http://politics.people.com.cn/GB/1024/index.html"
@@ -21,12 +21,12 @@ def response(path: Path, url: str, content_type: str = "text/html; charset=GBK")
 
 
 def page(article_id: str) -> HtmlResponse:
-    want = json.loads((FIXTURES / "expected" / f"{article_id}.json").read_text("utf-8"))
-    return response(FIXTURES / "pages" / f"{article_id}.html", want["url"], want["content_type"])
+    want = json.loads((FIXTURES / f"{article_id}" / "expected.json").read_text("utf-8"))
+    return response(FIXTURES / f"{article_id}" / "page.html", want["url"], want["content_type"])
 
 
 def listing(relative: str, url: str) -> people.ListPage:
-    return people.parse_list(response(FIXTURES / "lists" / relative, url).text, url)
+    return people.parse_list(response(FIXTURES / relative, url).text, url)
 
 
 @pytest.mark.parametrize(
@@ -35,7 +35,7 @@ def listing(relative: str, url: str) -> people.ListPage:
 )
 def test_gb2312_label_and_meta_only_decode_gbk_characters(content_type, encoding):
     # 喆 堃 镕 are GBK but not GB2312: a strict gb2312 decoder would garble them.
-    path = FIXTURES / "pages" / "c1001-44613028.html"
+    path = FIXTURES / "c1001-44613028" / "page.html"
     url = "http://politics.people.com.cn/n1/2026/1120/c1001-44613028.html"
     got = response(path, url, content_type)
     assert got.encoding == encoding
@@ -92,7 +92,7 @@ def test_title_suffix_is_removed_when_only_the_page_title_is_left():
 
 
 def test_politics_list_page_entries():
-    got = listing("politics.people.com.cn/GB/1024/index.html", POLITICS)
+    got = listing("politics-1024/index.html", POLITICS)
     assert [e.id for e in got.entries] == [
         "c1001-44613028",  # photo link first, then its text link: one entry
         "c1001-44614655",
@@ -110,13 +110,13 @@ def test_politics_list_page_entries():
 
 def test_last_list_page_links_to_no_next_page():
     url = people.list_page_url(POLITICS, 2)
-    got = listing("politics.people.com.cn/GB/1024/index2.html", url)
+    got = listing("politics-1024-2/index2.html", url)
     assert people.list_page_url(POLITICS, 3) not in got.pages
     assert url in got.pages
 
 
 def test_www_list_template_and_dates_without_year():
-    got = listing("www.people.com.cn/GB/59476/index.html", WWW)
+    got = listing("www-59476/index.html", WWW)
     assert [e.id for e in got.entries] == ["c1002-44613517", "c1008-44614102", "c1001-44613028"]
     assert {e.publish_time for e in got.entries} == {""}  # "[11-20 14:05]": no year
     assert got.skipped == {"not_article": 1}
@@ -124,13 +124,13 @@ def test_www_list_template_and_dates_without_year():
 
 @pytest.mark.parametrize("html", ["", "<html><title>404</title><body>找不到页面</body></html>"])
 def test_page_without_list_is_an_error(html):
-    with pytest.raises(people.ListPageError, match="no article list"):
+    with pytest.raises(people.ListAPIError, match="no article list"):
         people.parse_list(html, POLITICS)
 
 
 def test_maintenance_page_is_an_error():
-    with pytest.raises(people.ListPageError, match="系统维护中"):
-        listing("maintenance.html", POLITICS)
+    with pytest.raises(people.ListAPIError, match="系统维护中"):
+        listing("maintenance/maintenance.html", POLITICS)
 
 
 @pytest.mark.parametrize(

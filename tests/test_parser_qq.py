@@ -7,22 +7,22 @@ from pathlib import Path
 
 import pytest
 
-from newsbot.parsers import qq
+from newsbot.sources import qq
 
 FIXTURES = Path(__file__).parent / "fixtures" / "qq"
-PAGES = sorted((FIXTURES / "pages").glob("*.html"))
+PAGES = sorted(FIXTURES.glob("*/page.html"))
 
 
 def load_api(name: str):
-    return json.loads((FIXTURES / "api" / name).read_text(encoding="utf-8"))
+    return json.loads((FIXTURES / Path(name).stem / name).read_text(encoding="utf-8"))
 
 
 def expected(page: Path) -> dict:
-    return json.loads((FIXTURES / "expected" / f"{page.stem}.json").read_text(encoding="utf-8"))
+    return json.loads((FIXTURES / page.parent.name / "expected.json").read_text(encoding="utf-8"))
 
 
 def parse(page: Path, entry: qq.ListEntry | None = None):
-    url = qq.PAGE_URL.format(id=page.stem)
+    url = qq.PAGE_URL.format(id=page.parent.name)
     return qq.parse_article(page.read_text(encoding="utf-8"), url, entry)
 
 
@@ -32,14 +32,14 @@ def test_title_has_no_site_suffix():
 
 
 def test_origin_only_body_is_rebuilt_from_window_data():
-    page = FIXTURES / "pages" / "20261120A07QPL00.html"
+    page = FIXTURES / "20261120A07QPL00" / "page.html"
     html = parse(page).body_html
     assert "<!--IMG_" not in html and html.count("<img ") == 4
 
 
 def test_list_entry_fills_what_the_page_lacks():
-    page = FIXTURES / "pages" / "20261122A0FIN100.html"
-    entry = qq.ListEntry(id=page.stem, thumbnail="https://inews.gtimg.com/om_ls/x_870492/0")
+    page = FIXTURES / "20261122A0FIN100" / "page.html"
+    entry = qq.ListEntry(id=page.parent.name, thumbnail="https://inews.gtimg.com/om_ls/x_870492/0")
     assert parse(page, entry).thumbnail == "https://inews.gtimg.com/om_ls/x_870492/0"
 
 

@@ -8,18 +8,18 @@ from pathlib import Path
 import pytest
 
 from newsbot.dates import normalize_date
-from newsbot.parsers import thepaper
+from newsbot.sources import thepaper
 
 FIXTURES = Path(__file__).parent / "fixtures" / "thepaper"
-PAGES = sorted((FIXTURES / "pages").glob("*.html"))
+PAGES = sorted(FIXTURES.glob("*/page.html"))
 
 
 def load_api(name: str):
-    return json.loads((FIXTURES / "api" / name).read_text(encoding="utf-8"))
+    return json.loads((FIXTURES / Path(name).stem / name).read_text(encoding="utf-8"))
 
 
 def html(cont_id: str) -> str:
-    return (FIXTURES / "pages" / f"{cont_id}.html").read_text(encoding="utf-8")
+    return (FIXTURES / f"{cont_id}" / "page.html").read_text(encoding="utf-8")
 
 
 def parse(cont_id: str, entry: thepaper.ListEntry | None = None):

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from newsbot.parsers import xinhua
+from newsbot.sources import xinhua
 from newsbot.spiders.base import json_or_none as _json_or_none
 from tests.support.sites.xinhua import POLITICS_DS, TECH_DS
 
@@ -15,7 +15,7 @@ FIXTURES = Path(__file__).parent / "fixtures" / "xinhua"
 
 
 def load_ds(channel: str, name: str):
-    return json.loads((FIXTURES / "ds" / channel / name).read_text(encoding="utf-8"))
+    return json.loads((FIXTURES / channel / name).read_text(encoding="utf-8"))
 
 
 def politics(limit: int | None = None) -> xinhua.ListPage:
@@ -31,8 +31,8 @@ def tech(limit: int | None = None) -> xinhua.ListPage:
 
 
 def page(article_id: str, entry: xinhua.ListEntry | None = None):
-    want = json.loads((FIXTURES / "expected" / f"{article_id}.json").read_text("utf-8"))
-    html = (FIXTURES / "pages" / f"{article_id}.html").read_text("utf-8")
+    want = json.loads((FIXTURES / f"{article_id}" / "expected.json").read_text("utf-8"))
+    html = (FIXTURES / f"{article_id}" / "page.html").read_text("utf-8")
     return xinhua.parse_article(html, want["url"], entry)
 
 
@@ -87,7 +87,7 @@ def test_list_answer_with_bom_and_html_answer():
             self.text = text
 
     assert _json_or_none(Answer('\ufeff{"datasource": []}')) == {"datasource": []}
-    blocked = (FIXTURES / "ds" / "blocked.html").read_text("utf-8")
+    blocked = (FIXTURES / "blocked" / "blocked.html").read_text("utf-8")
     assert _json_or_none(Answer(blocked)) is None
     assert _json_or_none(object()) is None  # a binary response has no text
 

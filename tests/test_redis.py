@@ -17,7 +17,7 @@ from scrapy.exceptions import NotConfigured
 from scrapy.settings import Settings
 
 from newsbot import settings as project_settings
-from newsbot.addons import RedisAddon
+from newsbot.distributed.addon import RedisAddon
 from newsbot.store import EXPORTED, QUEUED, REJECTED, Record, SQLiteStore, read_record, state_key
 from tests.conftest import make_crawler
 from tests.support.redisserver import RedisServer, free_port
@@ -48,7 +48,7 @@ def open_store(request, tmp_path):
     opened = []
     if request.param == "redis":
         server = request.getfixturevalue("redis_server")
-        from newsbot.redisstore import RedisStore
+        from newsbot.distributed.store import RedisStore
 
         def factory(export_dir: Path):
             return RedisStore(server.client(), "newsbot", export_dir)
@@ -117,7 +117,7 @@ def test_store_is_rebuilt_from_the_files_once(open_store, tmp_path):
 
 
 def test_redis_store_is_rebuilt_even_after_a_worker_wrote_to_it(redis_server, tmp_path):
-    from newsbot.redisstore import RedisStore
+    from newsbot.distributed.store import RedisStore
 
     worker = RedisStore(redis_server.client(), "newsbot", tmp_path / "worker-exports")
     worker.add(Record("qq", "https://gone", status=REJECTED, reason="http_404"))
@@ -130,7 +130,7 @@ def test_redis_store_is_rebuilt_even_after_a_worker_wrote_to_it(redis_server, tm
 
 
 def test_redis_store_remembers_queued_articles_until_written(redis_server):
-    from newsbot.redisstore import RedisStore
+    from newsbot.distributed.store import RedisStore
 
     store = RedisStore(redis_server.client(), "newsbot")
     queued = Record("qq", "https://a", "", "2026-11-20 08:00:00", status=QUEUED)
@@ -165,13 +165,13 @@ def test_without_redis_url_nothing_changes():
 
 
 def test_with_redis_url_a_crawl_is_a_worker_and_drain_the_writer():
-    from newsbot.distributed import RedisItemPipeline
+    from newsbot.distributed.pipeline import RedisItemPipeline
 
     worker = make_crawler(NEWSBOT_REDIS_URL="redis://127.0.0.1:1/0").settings
     assert worker["SCHEDULER"] == "newsbot.distributed.SourceScheduler"
     assert worker["DUPEFILTER_CLASS"] == "newsbot.distributed.SourceDupeFilter"
-    assert worker.getbool("SCHEDULER_PERSIST") and worker["REDIS_URL"] == "redis://127.0.0.1:1/0"
-    assert worker["NEWSBOT_STORE"] == "newsbot.redisstore.RedisStore"
+    assert worker.getbool("SCHEDULER_PERSIST")
+    assert worker["NEWSBOT_STORE"] == "newsbot.distributed.store.RedisStore"
     pipelines = worker.getdict("ITEM_PIPELINES")
     assert pipelines[RedisItemPipeline] == 900
     assert "newsbot.pipelines.ExportPipeline" not in pipelines
@@ -181,7 +181,7 @@ def test_with_redis_url_a_crawl_is_a_worker_and_drain_the_writer():
         NEWSBOT_REDIS_URL="redis://127.0.0.1:1/0", NEWSBOT_REDIS_ROLE="writer"
     ).settings
     assert writer["SCHEDULER"] == "scrapy.core.scheduler.Scheduler"
-    assert writer["NEWSBOT_STORE"] == "newsbot.redisstore.RedisStore"
+    assert writer["NEWSBOT_STORE"] == "newsbot.distributed.store.RedisStore"
     assert "newsbot.pipelines.ExportPipeline" in writer.getdict("ITEM_PIPELINES")
 
     chosen = make_crawler(NEWSBOT_REDIS_URL="redis://h/0", NEWSBOT_STORE="my.Store").settings

@@ -221,7 +221,7 @@ def test_deploy_to_scrapyd_and_run_qq(scrapyd: Scrapyd, server, tmp_path: Path):
     with zipfile.ZipFile(egg) as archive:
         names = archive.namelist()
         entry_points = archive.read("EGG-INFO/entry_points.txt").decode()
-    assert "newsbot/spiders/qq.py" in names and "newsbot/settings.py" in names
+    assert "newsbot/sources/qq.py" in names and "newsbot/settings.py" in names
     assert not [name for name in names if name.startswith("tests/")]
     assert "[scrapy]" in entry_points and "settings = newsbot.settings" in entry_points
 

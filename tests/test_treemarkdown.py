@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from newsbot import treemarkdown
 from newsbot.html import clean_body, parse_fragment
 from newsbot.markdown import converter, escape_text, soup_of, to_markdown
-from newsbot.parsers import ifeng, netease, people, qq, sina, thepaper, xinhua
+from newsbot.sources import ifeng, netease, people, qq, sina, thepaper, xinhua
 from tests.support.htmlgen import element
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -54,7 +54,7 @@ def fixture_bodies() -> list[tuple[str, str]]:
         html = _decode(path.read_bytes())
         name = str(path.relative_to(FIXTURES))
         parser = PARSERS.get(path.relative_to(FIXTURES).parts[0])
-        if parser is not None and path.parent.name == "pages":
+        if parser is not None and path.name == "page.html":
             body = parser.parse_article(html, BASE).body_html
             if body:
                 bodies.append((f"{name} (article)", clean_body(body, BASE).html))

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 from scrapy.exceptions import UsageError
 
-from newsbot.runs import run_crawlers
+from newsbot.runner import run_crawlers
 
 if TYPE_CHECKING:
     import argparse

@@ -14,7 +14,7 @@ from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
 from newsbot.registry import all_sources
-from newsbot.runs import EXIT_FAILED, EXIT_LOCKED, run_crawlers, source_failures
+from newsbot.runner import EXIT_FAILED, EXIT_LOCKED, run_crawlers, source_failures
 from newsbot.sourceconfig import SourceConfigError
 from newsbot.spiders.base import split_list
 

@@ -1,5 +1,5 @@
 """``scrapy drain``: the one writer of a distributed crawl (NEWSBOT_REDIS_URL); the
-work is :class:`newsbot.drain.DrainSpider`'s."""
+work is :class:`newsbot.distributed.writer.DrainSpider`'s."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
-from newsbot.runs import EXIT_FAILED, run_crawlers
+from newsbot.runner import EXIT_FAILED, run_crawlers
 
 if TYPE_CHECKING:
     import argparse
@@ -47,7 +47,9 @@ class Command(ScrapyCommand):
             raise UsageError("--wait must be 0 or more seconds")
         if not self.settings.get("NEWSBOT_REDIS_URL"):
             raise UsageError("drain reads the items from Redis: set NEWSBOT_REDIS_URL")
-        from newsbot.drain import DrainSpider  # imports redis: not at every scrapy start
+        from newsbot.distributed.writer import (
+            DrainSpider,  # imports redis: not at every scrapy start
+        )
 
         assert self.crawler_process
         crawler = self.crawler_process.create_crawler(DrainSpider)

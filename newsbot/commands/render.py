@@ -33,7 +33,7 @@ from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
 from newsbot.items import Article
-from newsbot.runs import EXIT_FAILED, run_crawlers
+from newsbot.runner import EXIT_FAILED, run_crawlers
 
 if TYPE_CHECKING:
     import argparse

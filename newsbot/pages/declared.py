@@ -24,7 +24,7 @@ from parsel import Selector, SelectorList
 from newsbot.dates import DateError, to_site_time
 from newsbot.html import inner_html, one_line
 from newsbot.items import Article
-from newsbot.parsers.common import ArticlePageBase, ListAPIError, ListEntry, ListPage, first
+from newsbot.pages.base import ArticlePageBase, ListAPIError, ListEntry, ListPage, first
 from newsbot.sourceconfig import ArticleConfig, ListConfig, SkipRule, SourceConfig
 
 _JSONP_RE = re.compile(r"^[^(]*\((.*)\)[\s;]*$", re.S)
@@ -269,7 +269,7 @@ class DeclaredListPage:
         )
 
     def _feed_list(self) -> ListPage:
-        from newsbot.parsers import feed
+        from newsbot.pages import feed
 
         parsed = feed.parse_feed(self.body or self.text.encode("utf-8"), self.content_type,
                                  self.site_zone)  # fmt: skip
@@ -376,7 +376,7 @@ class DeclaredArticlePage(ArticlePageBase):
             self._metadata = trafilatura.extract_metadata(self.text, default_url=self.url) or False
         return self._metadata or None
 
-    def canonical_url(self, article_id: str) -> str:
+    def canonical_url(self) -> str:
         return self.entry.url or self.url
 
     def article_id(self) -> str:

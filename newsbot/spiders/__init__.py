@@ -1,1 +1,1 @@
-"""One spider per source: discovery and requests only; parsing lives in newsbot.parsers."""
+"""Spiders that are not one source's: the base every spider builds on, the feed spider."""

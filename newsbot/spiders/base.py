@@ -5,19 +5,18 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator
-from types import ModuleType
 from typing import Any
 
 import scrapy
 from scrapy.downloadermiddlewares.retry import get_retry_request
-from scrapy.http import Request, Response
+from scrapy.http import JsonRequest, Request, Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
+from newsbot.articlemeta import ARTICLE_META, article_meta, wanted
 from newsbot.downloadermiddlewares import is_utf8
 from newsbot.extensions.state import ExportState
-from newsbot.middlewares import ARTICLE_META, article_meta, wanted
-from newsbot.parsers.common import ListAPIError, ListEntry, ListPage
+from newsbot.pages.base import ArticlePageBase, ListAPIError, ListEntry, ListPage
 from newsbot.store import REJECTED, Record
 
 # Answers that mean the article is not there (not "try again").
@@ -30,6 +29,18 @@ def split_list(value: str | list[str] | None) -> list[str]:
         return []
     parts = value if isinstance(value, list) else str(value).split(",")
     return [part.strip() for part in parts if part.strip()]
+
+
+def checked_list(
+    name: str, value: str | None, valid: Callable[[str], bool], expected: str
+) -> list[str]:
+    """A comma-separated spider argument whose every item must be ``valid``; an
+    ArgumentError "-a <name>: <item> is not <expected>" for one that is not."""
+    items = split_list(value)
+    for item in items:
+        if not valid(item):
+            raise ArgumentError(f"-a {name}: {item!r} is not {expected}")
+    return items
 
 
 def positive_int(name: str, value: Any) -> int:
@@ -64,24 +75,26 @@ class ArgumentError(ValueError):
 
 
 class NewsSpider(scrapy.Spider):
-    """Base of the source spiders. Subclasses set ``name``, ``source`` and ``lang``.
+    r"""Base of the source spiders. Subclasses set ``name``, ``source``, ``lang``,
+    ``site_url`` and ``article_page`` (their ArticlePageBase subclass).
 
     A subclass parses its arguments in ``parse_arguments``; an ArgumentError there
     becomes one clear log line and a run that requests nothing (and ``scrapy
     crawl`` exits with status 2), not a traceback.
 
-    A list-based source also sets ``parser`` (its newsbot.parsers module) and
-    ``site_url``, yields its first list requests from ``list_requests`` and reads
-    each list answer with ``read_list`` and ``new_entries``; ``-a url`` entries
-    (``self.entries``) skip the lists.
+    Lists take one path: ``list_requests`` yields the first ``list_request``\s;
+    each answer goes through ``parse_list``, which reads it with the source's
+    ``list_page`` (retried, then logged once, when it raises ListAPIError),
+    requests the new articles (``entry_requests``) and then what ``next_lists``
+    gives. ``-a url`` entries (``self.entries``) skip the lists.
     """
 
     source: str = ""
     lang: str = ""
     site_url: str = ""
-    parser: ModuleType
-    # The ERROR line of a list answer that stays unusable; fields where, url, error.
-    list_failed = "List API failed for {where} ({url}): {error}"
+    article_page: type[ArticlePageBase]
+    # The ERROR line of a list answer that stays unusable.
+    list_failed = "List failed: {where} ({url}): {error}"
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -96,15 +109,24 @@ class NewsSpider(scrapy.Spider):
     def parse_arguments(self, **kwargs: Any) -> None:
         """Read the spider's ``-a`` arguments; raise ArgumentError when one is unusable."""
 
-    def url_entries(self, urls: str | None, expected: str) -> list[ListEntry]:
-        """The entries of ``-a url`` (``parser.entry_from_url``); an ArgumentError for a
-        URL that is not ``expected`` ("a ... article URL (expected ...)")."""
+    def url_entries(
+        self,
+        urls: str | None,
+        expected: str,
+        article_id_from_url: Callable[[str], str | None],
+        canonical_url: Callable[[str], str | None] | None = None,
+    ) -> list[ListEntry]:
+        """The entries of ``-a url``: each URL's id (and canonical URL, for sources
+        whose entries carry one); an ArgumentError for a URL that is not ``expected``
+        ("a ... article URL (expected ...)")."""
         entries = []
         for url in split_list(urls):
-            entry = self.parser.entry_from_url(url)
-            if entry is None:
+            article_id = article_id_from_url(url)
+            if not article_id:
                 raise ArgumentError(f"-a url: {url!r} is not {expected}")
-            entries.append(entry)
+            entries.append(
+                ListEntry(id=article_id, url=canonical_url(url) or "" if canonical_url else "")
+            )
         return entries
 
     def arguments_ok(self) -> bool:
@@ -127,6 +149,56 @@ class NewsSpider(scrapy.Spider):
     def list_requests(self) -> Iterable[Request]:
         """The first list requests of a run that discovers its articles."""
         return ()
+
+    def list_request(
+        self,
+        url: str,
+        where: str,
+        state: dict[str, Any] | None = None,
+        *,
+        data: Any = None,
+        **kwargs: Any,
+    ) -> Request:
+        """A list request, answered through ``parse_list``. ``where`` names the list
+        in log lines, ``state`` comes back to ``list_page`` and ``next_lists`` as
+        keyword arguments; ``data``: a JSON body (then a POST); ``kwargs``: Request's."""
+        cls = Request if data is None else JsonRequest
+        if data is not None:
+            kwargs["data"] = data
+        return cls(
+            url,
+            callback=self.parse_list,
+            errback=self.request_failed,
+            cb_kwargs={"where": where, **(state or {})},
+            **kwargs,
+        )
+
+    async def parse_list(
+        self, response: Response, where: str, **state: Any
+    ) -> AsyncIterator[Request]:
+        """The one path of a list answer: read by ``list_page`` (see ``read_list``),
+        its new articles requested, then the lists ``next_lists`` gives."""
+        listing = await self.read_list(response, lambda: self.list_page(response, **state), where)
+        if isinstance(listing, Request):
+            yield listing  # the retry of an unusable answer
+        if not isinstance(listing, ListPage):
+            return
+        for request in self.entry_requests(listing, self.article_referer(response)):
+            yield request
+        for request in self.next_lists(response, listing, **state):
+            yield request
+
+    def list_page(self, response: Response, **state: Any) -> ListPage:
+        """The source's page object's reading of a list answer (raises ListAPIError)."""
+        raise NotImplementedError
+
+    def next_lists(self, response: Response, listing: ListPage, **state: Any) -> Iterable[Request]:
+        """The list requests that follow a list answer (its next page ...)."""
+        return ()
+
+    def article_referer(self, response: Response) -> str:
+        """The Referer of the article requests of a list answer."""
+        return self.site_url
 
     def count(self, key: str, n: int = 1) -> None:
         self.crawler.stats.inc_value(f"newsbot/{key}", n)
@@ -167,6 +239,7 @@ class NewsSpider(scrapy.Spider):
         """Requests for a listing's articles that are new in this run and not exported
         already. The store is asked before a request is built: a scheduled run mostly
         finds articles it has, and they then cost no request, nor Scrapy's middlewares."""
+        referer = referer or self.site_url
         for entry in self.new_entries(listing):
             url, canonical = self.entry_urls(entry)
             article = article_meta(self.source, canonical, entry.update_time)
@@ -175,7 +248,7 @@ class NewsSpider(scrapy.Spider):
                     url,
                     canonical,
                     self.parse_article,
-                    headers={"Referer": referer or self.site_url},
+                    headers={"Referer": referer} if referer else None,
                     cb_kwargs={"entry": entry.to_dict()},
                     meta=article,  # checked already
                 )
@@ -186,7 +259,7 @@ class NewsSpider(scrapy.Spider):
         return entry.url, entry.url
 
     def parse_article(self, response: Response, entry: dict[str, str]) -> Any:
-        yield self.parser.parse_article(
+        yield self.article_page.parse(
             response.text, response.url, ListEntry(**entry), body=utf8_body(response)
         )
 
@@ -215,7 +288,7 @@ class NewsSpider(scrapy.Spider):
         **kwargs: Any,
     ) -> Request:
         """The request of an article page, marked so that an article already exported
-        is not requested again (see newsbot.middlewares)."""
+        is not requested again (see newsbot.articlemeta)."""
         meta = {**article_meta(self.source, canonical_url, update_time), **kwargs.pop("meta", {})}
         return Request(url, callback=callback, errback=self.request_failed, meta=meta, **kwargs)
 

@@ -19,7 +19,8 @@ from zoneinfo import ZoneInfo
 
 from scrapy.http import Request, Response
 
-from newsbot.middlewares import ARTICLE_META, article_meta, wanted
+from newsbot.articlemeta import ARTICLE_META, article_meta, wanted
+from newsbot.pages.base import ListAPIError, ListPage
 from newsbot.pages.declared import (
     DeclaredArticlePage,
     DeclaredEntry,
@@ -28,7 +29,6 @@ from newsbot.pages.declared import (
     entry_item,
     fill,
 )
-from newsbot.parsers.common import ListAPIError, ListPage
 from newsbot.sourceconfig import (
     SECRET_RE,
     ArticleConfig,

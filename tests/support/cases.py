@@ -90,11 +90,6 @@ def source_cases(source: str) -> list[Case]:
     return cases
 
 
-def all_cases() -> list[Case]:
-    return [case for folder in sorted(FIXTURES.iterdir()) if folder.is_dir()
-            for case in source_cases(folder.name)]  # fmt: skip
-
-
 def normal_url(url: str) -> str:
     """A URL as Scrapy requests it (non-ASCII paths percent-encoded), for comparing."""
     return safe_url_string(url)

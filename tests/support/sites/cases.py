@@ -1,17 +1,21 @@
-"""Every declared source's fixture cases, served at the URLs their meta.json names."""
+"""Every declared source's fixture cases, served at the URLs their meta.json names.
+
+The hand-written sources' cases are served by their own modules here (they answer
+by the request's body or state), not by this one."""
 
 from __future__ import annotations
 
 import re
 from collections import defaultdict
 
-from tests.support.cases import Case, all_cases, local_path
+from newsbot.sourceconfig import load_all
+from tests.support.cases import Case, local_path, source_cases
 from tests.support.server import FixtureSite, Hit, Reply
 
 
 def add(site: FixtureSite) -> None:
     routes: defaultdict[tuple[str, str], list[Case]] = defaultdict(list)
-    for case in all_cases():
+    for case in [case for name in sorted(load_all()) for case in source_cases(name)]:
         routes[(case.method, local_path(case.url))].append(case)
     for (method, path), cases in routes.items():
         site.add(method, re.escape(path), _answer(cases))

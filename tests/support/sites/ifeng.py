@@ -18,12 +18,12 @@ JSONP = "application/javascript; charset=utf-8"
 
 
 def ifeng_list(site: FixtureSite, match, hit: Hit) -> Reply:
-    return Reply.file(IFENG / "lists" / f"{match.group(1)}.html", HTML)
+    return Reply.file(IFENG / match.group(1) / f"{match.group(1)}.html", HTML)
 
 
 def ifeng_more(site: FixtureSite, match, hit: Hit) -> Reply:
     last_id, column = match.group(1), match.group(4)
-    path = IFENG / "api" / f"getColumnInfo_{column}_{last_id}.js"
+    path = IFENG / f"getColumnInfo_{column}_{last_id}" / f"getColumnInfo_{column}_{last_id}.js"
     if path.is_file():
         return Reply.file(path, JSONP)
     end = {"code": 0, "message": "成功", "data": {"newsstream": [], "isEnd": True}}
@@ -32,11 +32,11 @@ def ifeng_more(site: FixtureSite, match, hit: Hit) -> Reply:
 
 
 def ifeng_page(site: FixtureSite, match, hit: Hit) -> Reply:
-    return Reply.file(IFENG / "pages" / f"{match.group(1)}.html", HTML)
+    return Reply.file(IFENG / f"{match.group(1)}" / "page.html", HTML)
 
 
 def ifeng_busy_reply() -> Reply:
-    return Reply.file(IFENG / "api" / "busy.js", JSONP)
+    return Reply.file(IFENG / "busy" / "busy.js", JSONP)
 
 
 def add(site: FixtureSite) -> None:

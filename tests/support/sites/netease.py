@@ -12,11 +12,11 @@ JSONP = "application/javascript; charset=GBK"
 
 
 def netease_list(site: FixtureSite, match, hit: Hit) -> Reply:
-    return Reply.file(NETEASE / "api" / f"{match.group(1)}.js", JSONP)
+    return Reply.file(NETEASE / f"{match.group(1)}" / f"{match.group(1)}.js", JSONP)
 
 
 def netease_page(site: FixtureSite, match, hit: Hit) -> Reply:
-    return Reply.file(NETEASE / "pages" / f"{match.group(1)}.html", HTML)
+    return Reply.file(NETEASE / f"{match.group(1)}" / "page.html", HTML)
 
 
 def add(site: FixtureSite) -> None:
@@ -30,4 +30,4 @@ def netease_list_path(feed: str, page: int = 1) -> str:
 
 def netease_error_reply() -> Reply:
     """What an overloaded list answers: an HTML page (GBK), not JSONP."""
-    return Reply.file(NETEASE / "api" / "error.html", "text/html; charset=GBK")
+    return Reply.file(NETEASE / "error" / "error.html", "text/html; charset=GBK")

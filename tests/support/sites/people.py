@@ -7,6 +7,7 @@ Each article page is served with the Content-Type its expected/<id>.json names
 from __future__ import annotations
 
 import json
+import re
 
 from tests.support.server import FIXTURES, FixtureSite, Hit, Reply
 
@@ -17,21 +18,23 @@ PEOPLE_LIST_PATH = "/politics.people.com.cn/GB/1024/index.html"
 
 def people_list(site: FixtureSite, match, hit: Hit) -> Reply:
     host, rest = match.groups()
-    return Reply.file(PEOPLE / "lists" / host / "GB" / rest, GBK_HTML)
+    nodes, page = re.fullmatch(r"((?:\d+/)+)index(\d*)\.html", rest).groups()
+    case = "-".join([host.split(".")[0], *nodes.strip("/").split("/"), *([page] if page else [])])
+    return Reply.file(PEOPLE / case / f"index{page}.html", GBK_HTML)
 
 
 def people_page(site: FixtureSite, match, hit: Hit) -> Reply:
     article_id = match.group(1)
-    expected = PEOPLE / "expected" / f"{article_id}.json"
+    expected = PEOPLE / f"{article_id}" / "expected.json"
     content_type = GBK_HTML
     if expected.is_file():
         content_type = json.loads(expected.read_text("utf-8")).get("content_type", GBK_HTML)
-    return Reply.file(PEOPLE / "pages" / f"{article_id}.html", content_type)
+    return Reply.file(PEOPLE / f"{article_id}" / "page.html", content_type)
 
 
 def people_maintenance_reply() -> Reply:
     """What the site answers instead of a list page while it is down: 200, no list."""
-    return Reply.file(PEOPLE / "lists" / "maintenance.html", GBK_HTML)
+    return Reply.file(PEOPLE / "maintenance" / "maintenance.html", GBK_HTML)
 
 
 def add(site: FixtureSite) -> None:

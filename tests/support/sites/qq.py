@@ -18,7 +18,7 @@ def qq_list(site: FixtureSite, match, hit: Hit) -> Reply:
         key = (query["channel_id"], int(query["page"]))
     except (ValueError, KeyError, TypeError):
         return Reply.json({"code": -1, "message": "参数错误", "data": []})
-    path = QQ / "api" / f"{key[0]}_{key[1]}.json"
+    path = QQ / f"{key[0]}_{key[1]}" / f"{key[0]}_{key[1]}.json"
     extra = site.state.get("qq_extra", {}).get(key, [])
     changes = site.state.get("qq_changes", {})
     answer = (
@@ -45,12 +45,12 @@ def qq_page(site: FixtureSite, match, hit: Hit) -> Reply:
     html = site.state.get("qq_pages", {}).get(article_id)
     if html is not None:
         return Reply(200, html.encode("utf-8"), HTML)
-    return Reply.file(QQ / "pages" / f"{article_id}.html", HTML)
+    return Reply.file(QQ / f"{article_id}" / "page.html", HTML)
 
 
 def _page_like(like: str, article_id: str, title: str) -> str:
-    old_title = json.loads((QQ / "expected" / f"{like}.json").read_text(encoding="utf-8"))["title"]
-    html = (QQ / "pages" / f"{like}.html").read_text(encoding="utf-8")
+    old_title = json.loads((QQ / f"{like}" / "expected.json").read_text(encoding="utf-8"))["title"]
+    html = (QQ / f"{like}" / "page.html").read_text(encoding="utf-8")
     return html.replace(like, article_id).replace(old_title, title)
 
 
@@ -90,4 +90,4 @@ def add(site: FixtureSite) -> None:
 
 
 def qq_busy_reply() -> Reply:
-    return Reply.file(QQ / "api" / "busy.json", JSON)
+    return Reply.file(QQ / "busy" / "busy.json", JSON)

@@ -17,7 +17,7 @@ def sina_list(site: FixtureSite, match, hit: Hit) -> Reply:
     lid, page = query.get("lid", [""])[0], query.get("page", ["1"])[0]
     if query.get("pageid") != ["153"] or not lid.isdigit() or not page.isdigit():
         return Reply.json({"result": {"status": {"code": 2, "msg": "参数错误"}, "data": []}})
-    path = SINA / "api" / f"{lid}_{int(page)}.json"
+    path = SINA / f"{lid}_{int(page)}" / f"{lid}_{int(page)}.json"
     if path.is_file():
         return Reply.file(path, JSON)
     # Past the last page (or an unknown lid): a success with no items.
@@ -26,7 +26,7 @@ def sina_list(site: FixtureSite, match, hit: Hit) -> Reply:
 
 
 def sina_page(site: FixtureSite, match, hit: Hit) -> Reply:
-    return Reply.file(SINA / "pages" / f"{match.group(1)}.html", HTML)
+    return Reply.file(SINA / f"{match.group(1)}" / "page.html", HTML)
 
 
 def add(site: FixtureSite) -> None:
@@ -35,4 +35,4 @@ def add(site: FixtureSite) -> None:
 
 
 def sina_error_reply() -> Reply:
-    return Reply.file(SINA / "api" / "error.json", JSON)
+    return Reply.file(SINA / "error" / "error.json", JSON)

@@ -18,7 +18,7 @@ def paper_list(site: FixtureSite, match, hit: Hit) -> Reply:
         key = (str(query["channelId"]), int(query["pageNum"]))
     except (ValueError, KeyError, TypeError):
         return Reply.json({"code": 10000, "desc": "请求无效", "data": None})
-    path = PAPER / "api" / f"{key[0]}_{key[1]}.json"
+    path = PAPER / f"{key[0]}_{key[1]}" / f"{key[0]}_{key[1]}.json"
     if path.is_file():
         return Reply.file(path, JSON)
     past_the_end = {"list": [], "hasNext": False, "startTime": query.get("startTime")}
@@ -26,11 +26,11 @@ def paper_list(site: FixtureSite, match, hit: Hit) -> Reply:
 
 
 def paper_page(site: FixtureSite, match, hit: Hit) -> Reply:
-    return Reply.file(PAPER / "pages" / f"{match.group(1)}.html", HTML)
+    return Reply.file(PAPER / f"{match.group(1)}" / "page.html", HTML)
 
 
 def paper_busy_reply() -> Reply:
-    return Reply.file(PAPER / "api" / "busy.json", JSON)
+    return Reply.file(PAPER / "busy" / "busy.json", JSON)
 
 
 def add(site: FixtureSite) -> None:

@@ -13,17 +13,17 @@ TECH_DS = "https://www.news.cn/tech/ds_fd79514d92f34849bc8baef7ce3d5aae.json"
 
 def xinhua_ds(site: FixtureSite, match, hit: Hit) -> Reply:
     channel, ds_id = match.groups()
-    return Reply.file(XINHUA / "ds" / channel / f"ds_{ds_id}.json", JSON)
+    return Reply.file(XINHUA / channel.strip("/") / f"ds_{ds_id}.json", JSON)
 
 
 def xinhua_page(site: FixtureSite, match, hit: Hit) -> Reply:
     day, key = match.groups()
-    return Reply.file(XINHUA / "pages" / f"{day}-{key}.html", HTML)
+    return Reply.file(XINHUA / f"{day}-{key}" / "page.html", HTML)
 
 
 def xinhua_blocked_reply() -> Reply:
     """An HTML "too many requests" page with status 200 where the JSON should be."""
-    return Reply.file(XINHUA / "ds" / "blocked.html", HTML)
+    return Reply.file(XINHUA / "blocked" / "blocked.html", HTML)
 
 
 def add(site: FixtureSite) -> None:

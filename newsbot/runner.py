@@ -1,0 +1,161 @@
+"""What the crawl, crawlall and render commands share around running crawlers:
+the lock on the export folder, the site-repo commit, the exit status."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from filelock import FileLock, Timeout
+
+from newsbot.distributed.addon import WRITER
+from newsbot.extensions.report import CrawlReport, failure_reasons
+from newsbot.extensions.state import ExportState
+from newsbot.sitegit import GitError, commit_written
+from newsbot.store import state_key
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler, CrawlerProcessBase
+    from scrapy.settings import BaseSettings
+
+logger = logging.getLogger(__name__)
+
+EXIT_FAILED = 1
+EXIT_BAD_ARGUMENT = 2
+EXIT_LOCKED = 75  # EX_TEMPFAIL: another run holds the export folder; try later
+
+
+class RunLocked(RuntimeError):
+    pass
+
+
+@contextmanager
+def export_lock(settings: BaseSettings) -> Iterator[Path]:
+    """Hold the lock of NEWSBOT_EXPORT_DIR (a file in NEWSBOT_STATE_DIR) for a run.
+
+    Waits up to NEWSBOT_LOCK_WAIT seconds for another run to finish, then raises
+    RunLocked. The OS releases the lock if the process dies (filelock: flock).
+    """
+    export_dir = settings.get("NEWSBOT_EXPORT_DIR")
+    state_dir = Path(settings.get("NEWSBOT_STATE_DIR"))
+    state_dir.mkdir(parents=True, exist_ok=True)
+    path = state_dir / f"run-{state_key(export_dir)}.lock"
+    holder = path.with_suffix(".pid")  # who holds it, for the message of the next run
+    lock = FileLock(path, timeout=max(settings.getfloat("NEWSBOT_LOCK_WAIT"), 0))
+    try:
+        lock.acquire(poll_interval=0.2)
+    except Timeout:
+        pid = holder.read_text().strip() if holder.exists() else ""
+        raise RunLocked(
+            f"another newsbot run (pid {pid or 'unknown'}) is writing to {export_dir}; "
+            f"lock file {path}. Wait for it, or set NEWSBOT_LOCK_WAIT to wait longer."
+        ) from None
+    try:
+        holder.write_text(str(os.getpid()))
+        yield path
+    finally:
+        lock.release()
+
+
+def writes_files(settings: BaseSettings) -> bool:
+    """Whether a crawler writes into NEWSBOT_EXPORT_DIR: every one without Redis;
+    with NEWSBOT_REDIS_URL only the writer (``scrapy drain``), the workers push
+    their items to Redis (and run side by side, even on one machine)."""
+    return not settings.get("NEWSBOT_REDIS_URL") or settings.get("NEWSBOT_REDIS_ROLE") == WRITER
+
+
+def redis_unavailable(settings: BaseSettings) -> str:
+    """Why NEWSBOT_REDIS_URL (when set) cannot be used, or ''."""
+    if not settings.get("NEWSBOT_REDIS_URL"):
+        return ""
+    from newsbot.distributed.connection import RedisUnavailable, check_redis
+
+    try:
+        check_redis(settings)
+    except RedisUnavailable as exc:
+        return str(exc)
+    return ""
+
+
+def run_crawlers(process: CrawlerProcessBase, crawlers: list[Crawler]) -> int:
+    """Start the crawlers under the export lock (if they write files), commit what
+    they wrote if asked, and return the exit status: 0, or why the run failed."""
+    settings = process.settings
+    problem = redis_unavailable(settings)
+    if problem:
+        # Before anything started: no request made, no file or Redis key written.
+        logger.error("%s", problem)
+        print(f"newsbot: {problem}", flush=True)
+        return EXIT_FAILED
+    lock = export_lock(settings) if any(writes_files(c.settings) for c in crawlers) else None
+    try:
+        with lock or nullcontext():
+            process.start()
+            status = git_commit(settings, crawlers)
+    except RunLocked as exc:
+        logger.error("%s", exc)
+        print(f"newsbot: {exc}", flush=True)
+        return EXIT_LOCKED
+    if process.bootstrap_failed:
+        return EXIT_FAILED
+    if any(c.stats.get_value("newsbot/redis/writer_locked") for c in crawlers):
+        return EXIT_LOCKED  # another scrapy drain writes this site
+    if any(c.stats.get_value("newsbot/errors/redis") for c in crawlers):
+        return EXIT_FAILED  # Redis failed during the run (its work resumes later)
+    if any(c.stats.get_value("newsbot/errors/bad_argument") for c in crawlers):
+        return EXIT_BAD_ARGUMENT
+    if any(c.stats.get_value("newsbot/errors/write") for c in crawlers):
+        return EXIT_FAILED  # files that should exist do not (disk full, read-only ...)
+    return status
+
+
+def git_commit(settings: BaseSettings, crawlers: list[Crawler]) -> int:
+    if not settings.getbool("NEWSBOT_GIT_COMMIT"):
+        return 0
+    written: list[tuple[str, Path]] = []
+    for crawler in crawlers:
+        written.extend(ExportState.of(crawler).written)
+    try:
+        commit = commit_written(Path(settings.get("NEWSBOT_EXPORT_DIR")), written)
+    except GitError as exc:
+        logger.error("Files are written but not committed: %s", exc)
+        return EXIT_FAILED
+    if commit:
+        counts = Counter(source for source, _ in written)
+        logger.info("Committed %s: %s", commit, dict(counts))
+    else:
+        logger.info("Nothing new: no commit")
+    return 0
+
+
+def source_failures(crawlers: list[Crawler]) -> dict[str, list[str]]:
+    """Per source, why its run failed (sources that did fine are left out)."""
+    failures = {}
+    for crawler in crawlers:
+        try:
+            report = CrawlReport.of(crawler).report
+        except RuntimeError:
+            continue  # never started (Redis unreachable): the exit status says why
+        shared = crawler.stats.get_value("newsbot/redis/run_discovered") if report else None
+        if shared:
+            # A worker of a distributed run: its source discovered what all workers did.
+            report = {**report, "discovered": max(report["discovered"], shared)}
+        reasons = failure_reasons(report) if report else ["did not run to the end"]
+        if (
+            crawler.spider
+            and report
+            and report.get("finish_reason")
+            not in (
+                "finished",
+                "closespider_timeout",
+            )
+        ):
+            reasons.append(f"finish reason {report['finish_reason']}")
+        if reasons:
+            failures[report.get("source") or crawler.spidercls.name] = reasons
+    return failures

@@ -1,0 +1,113 @@
+"""Write the expected values of the saved article pages from the parsers, for review:
+
+    python -m tests.support.expectations [SOURCE ...]      # default: every source
+    git diff tests/fixtures                                # what the page objects now give
+
+Every article case of a hand-written source (``tests/fixtures/<source>/<case>/`` with
+a ``page.html`` and a ``meta.json`` of kind ``article``) goes through its source's
+page object and the pipeline's Validate, Normalise and Convert steps, as in a crawl;
+``expected.json`` gets what the written file would hold (``path``, ``id``, ``url``,
+``label``, ``lang``, ``title``, ``date``, ``author``, ``thumbnail``, ``images``,
+``body_start``, ``body_end``), or ``dropped`` with the reason. The keys a person
+wrote (``must_not_contain``, ``first_paragraph`` ...) are kept as they are.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from scrapy.http import HtmlResponse
+
+from newsbot.exporter import MarkdownExporter
+from newsbot.html import clean_body
+from newsbot.pipelines import ArticleDropped, ConvertPipeline, NormalisePipeline, ValidatePipeline
+from newsbot.spiders.base import NewsSpider
+from tests.conftest import make_crawler
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+EDGE = 60  # characters of the Markdown body kept at each end
+
+
+def hand_written_sources() -> list[str]:
+    """The sources with a module of their own in newsbot/sources/ (a NewsSpider in it)."""
+    names = []
+    for path in sorted((Path(__file__).resolve().parents[2] / "newsbot" / "sources").glob("*.py")):
+        module = importlib.import_module(f"newsbot.sources.{path.stem}")
+        spiders = [
+            value for value in vars(module).values()
+            if isinstance(value, type) and issubclass(value, NewsSpider)
+            and value.__module__ == module.__name__ and getattr(value, "name", "")
+        ]  # fmt: skip
+        if spiders:
+            names.append(path.stem)
+    return names
+
+
+def article_cases(source: str) -> list[Path]:
+    """The case folders of a source's saved article pages."""
+    return sorted(page.parent for page in (FIXTURES / source).glob("*/page.html"))
+
+
+def expectation(source: str, case: Path) -> dict[str, Any]:
+    """What the file of the article saved in ``case`` would hold."""
+    meta = json.loads((case / "meta.json").read_text(encoding="utf-8"))
+    response = HtmlResponse(
+        url=meta["url"],
+        body=(case / "page.html").read_bytes(),
+        headers={"Content-Type": meta.get("content_type", "text/html; charset=utf-8")},
+    )
+    module = importlib.import_module(f"newsbot.sources.{source}")
+    item = module.parse_article(response.text, response.url)
+    crawler = make_crawler()
+    try:
+        for step in (ValidatePipeline, NormalisePipeline, ConvertPipeline):
+            item = step.from_crawler(crawler).process_item(item)
+    except ArticleDropped as exc:
+        return {"dropped": exc.reason}
+    exporter = MarkdownExporter(".")
+    return {
+        "path": exporter.file_path(item).relative_to(exporter.export_dir).as_posix(),
+        "id": item.id,
+        "url": item.url,
+        "label": item.label or item.source,
+        "lang": item.lang,
+        "title": item.title,
+        "date": item.date,
+        "author": item.author,
+        "thumbnail": item.thumbnail,
+        "images": clean_body(item.body_html, item.url).images if item.body_html else item.images,
+        "body_start": item.body[:EDGE],
+        "body_end": item.body[-EDGE:],
+    }
+
+
+def rewrite(source: str, case: Path) -> bool:
+    """Update ``case/expected.json``; whether it changed."""
+    path = case / "expected.json"
+    old = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    new = {**old, **expectation(source, case)}
+    text = json.dumps(new, ensure_ascii=False, indent=2) + "\n"
+    if path.exists() and path.read_text(encoding="utf-8") == text:
+        return False
+    path.write_text(text, encoding="utf-8")
+    return True
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("sources", nargs="*", help="default: every hand-written source")
+    args = parser.parse_args(argv)
+    sources = args.sources or hand_written_sources()
+    for source in sources:
+        changed = [case.name for case in article_cases(source) if rewrite(source, case)]
+        print(f"{source}: {len(changed)} changed {changed}" if changed else f"{source}: unchanged")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
