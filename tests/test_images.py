@@ -274,7 +274,7 @@ def test_size_and_count_caps_wrong_content_and_conversion(crawl, site, tmp_path)
 
     webp = BytesIO()
     Image.new("RGB", (8, 8), (10, 200, 30)).save(webp, "WEBP")
-    seed = json.loads((Path(__file__).parent / "fixtures/qq/expected" / f"{SEED}.json").read_text())
+    seed = json.loads((Path(__file__).parent / "fixtures/qq" / SEED / "expected.json").read_text())
     big, html, converted = (host_path(url) for url in seed["images"][:3])
     site.state["image_replies"] = {
         big: Reply(200, png("big", size=64) + b"\0" * 5000, "image/png"),

@@ -20,20 +20,18 @@ from pathlib import Path
 
 import pytest
 from scrapy.http import HtmlResponse
-from scrapy.spiderloader import SpiderLoader
-from scrapy.utils.project import get_project_settings
 
 from newsbot.dates import normalize_date
 from newsbot.html import clean_body
+from tests.support.expectations import expectation, hand_written_sources
 
 FIXTURES = Path(__file__).parent / "fixtures"
-# Spiders whose sources are configuration, tested with their own fixtures.
-CONFIG_DRIVEN = {"feed"}
 
 
 def sources() -> list[str]:
-    names = SpiderLoader.from_settings(get_project_settings()).list()
-    return sorted(set(names) - CONFIG_DRIVEN)
+    """The hand-written sources: a module of their own in newsbot/sources/ (configured
+    and declared sources are tested with their own fixtures)."""
+    return hand_written_sources()
 
 
 def cases() -> list[tuple[str, Path]]:
@@ -93,8 +91,6 @@ def test_body(source, page):
 @pytest.mark.parametrize(("source", "page"), cases(), ids=case_id)
 def test_expected_file_is_what_the_parsers_give(source, page):
     """expected.json is up to date: `python -m tests.support.expectations` rewrites it."""
-    from tests.support.expectations import expectation
-
     want = json.loads((page.parent / "expected.json").read_text("utf-8"))
     for key, value in expectation(source, page.parent).items():
         assert want.get(key) == value, f"{key}: run python -m tests.support.expectations {source}"

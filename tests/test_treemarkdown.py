@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 
 import lxml.html
@@ -12,18 +13,12 @@ from hypothesis import strategies as st
 from newsbot import treemarkdown
 from newsbot.html import clean_body, parse_fragment
 from newsbot.markdown import converter, escape_text, soup_of, to_markdown
-from newsbot.sources import ifeng, netease, people, qq, sina, thepaper, xinhua
+from tests.support.expectations import hand_written_sources
 from tests.support.htmlgen import element
 
 FIXTURES = Path(__file__).parent / "fixtures"
 PARSERS = {
-    "qq": qq,
-    "sina": sina,
-    "netease": netease,
-    "thepaper": thepaper,
-    "ifeng": ifeng,
-    "people": people,
-    "xinhua": xinhua,
+    name: importlib.import_module(f"newsbot.sources.{name}") for name in hand_written_sources()
 }
 BASE = "https://example.com/news/a.html"
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
+from weakref import WeakKeyDictionary
 
 from newsbot import images
 from newsbot.exporter import MarkdownExporter, WriteResult, path_template, remove_stale_temp_files
@@ -22,7 +23,17 @@ class ExportPipeline(_Step):
     An article the store knows is rewritten only with NEWSBOT_UPDATE when its
     update time is newer than the exported one's (or with NEWSBOT_OVERWRITE).
     The file links the local copies of the images the images step kept.
+
+    One per crawler (``from_crawler``): the images step asks the same one which
+    files will be written and where.
     """
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ExportPipeline:
+        pipeline = _BY_CRAWLER.get(crawler)
+        if not isinstance(pipeline, cls):
+            pipeline = _BY_CRAWLER[crawler] = cls(crawler)
+        return pipeline
 
     def __init__(self, crawler: Crawler) -> None:
         super().__init__(crawler)
@@ -78,3 +89,6 @@ class ExportPipeline(_Step):
         state.store.add(Record(item.source, item.url, str(path), item.update_time or item.date))
         self.logger.debug("%s %s", result.value, path)
         return item
+
+
+_BY_CRAWLER: WeakKeyDictionary[Crawler, ExportPipeline] = WeakKeyDictionary()

@@ -92,7 +92,7 @@ class LocalImagesPipeline(FilesPipeline):
         self.max_bytes = settings.getint("NEWSBOT_IMAGES_MAX_BYTES")
         self.max_per_article = settings.getint("NEWSBOT_IMAGES_MAX_PER_ARTICLE")
         self.convert_formats = images.convert_formats(settings)
-        self.export = ExportPipeline(crawler)
+        self.export = ExportPipeline.from_crawler(crawler)
         self.export_root = self.export.exporter.export_dir
         self.static_root = images.static_dir(settings)  # covers (newsbot.images)
         # Images may redirect to a CDN; Scrapy's RedirectMiddleware follows them then.

@@ -75,18 +75,18 @@ class ArgumentError(ValueError):
 
 
 class NewsSpider(scrapy.Spider):
-    r"""Base of the source spiders. Subclasses set ``name``, ``source``, ``lang``,
+    """Base of the source spiders. Subclasses set ``name``, ``source``, ``lang``,
     ``site_url`` and ``article_page`` (their ArticlePageBase subclass).
 
     A subclass parses its arguments in ``parse_arguments``; an ArgumentError there
     becomes one clear log line and a run that requests nothing (and ``scrapy
     crawl`` exits with status 2), not a traceback.
 
-    Lists take one path: ``list_requests`` yields the first ``list_request``\s;
-    each answer goes through ``parse_list``, which reads it with the source's
-    ``list_page`` (retried, then logged once, when it raises ListAPIError),
-    requests the new articles (``entry_requests``) and then what ``next_lists``
-    gives. ``-a url`` entries (``self.entries``) skip the lists.
+    Lists take one path: ``list_requests`` yields the first list requests (made by
+    ``list_request``); each answer goes through ``parse_list``, which reads it with
+    the source's ``list_page`` (retried, then logged once, when it raises
+    ListAPIError), requests the new articles (``entry_requests``) and then what
+    ``next_lists`` gives. ``-a url`` entries (``self.entries``) skip the lists.
     """
 
     source: str = ""
@@ -124,9 +124,8 @@ class NewsSpider(scrapy.Spider):
             article_id = article_id_from_url(url)
             if not article_id:
                 raise ArgumentError(f"-a url: {url!r} is not {expected}")
-            entries.append(
-                ListEntry(id=article_id, url=canonical_url(url) or "" if canonical_url else "")
-            )
+            canonical = canonical_url(url) if canonical_url else ""
+            entries.append(ListEntry(id=article_id, url=canonical or ""))
         return entries
 
     def arguments_ok(self) -> bool:
