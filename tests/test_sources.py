@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 from datetime import datetime
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
 from zoneinfo import ZoneInfo
 
 import frontmatter
@@ -31,7 +31,7 @@ from newsbot.pages.declared import (
     fill,
 )
 from newsbot.sourceconfig import load_all
-from newsbot.spiders.declared import template_values
+from newsbot.spiders.declared import fill_all, template_values
 from tests.support.cases import FIXTURES, Case, normal_url, source_cases
 
 SOURCES = load_all()
@@ -70,11 +70,26 @@ def expected_files(name: str) -> dict[str, dict]:
 
 def list_page(name: str, case: Case):
     config = SOURCES[name]
-    listing = next((entry for entry in config.lists if _same_page(entry.url, case.url)),
-                   config.lists[0])  # fmt: skip
-    page = DeclaredListPage(config, listing, case.text(), normal_url(case.url),
-                            body=case.body(), content_type=case.content_type, site_zone=SITE_ZONE)
+    page = DeclaredListPage(config, list_config(name, case), case.text(), normal_url(case.url),
+                            body=case.body(), content_type=case.content_type,
+                            site_zone=SITE_ZONE)  # fmt: skip
     return page.to_list()
+
+
+def list_config(name: str, case: Case):
+    """The list of the source a list case answers: same host and path, then the same
+    query (the paging parameter aside) and the headers the case requires."""
+    wanted = set(parse_qsl(urlsplit(normal_url(case.url)).query, keep_blank_values=True))
+    headers = case.meta.get("headers_contain", {})
+
+    def score(listing) -> tuple[bool, bool]:
+        paging = listing.paging.param if listing.paging else None
+        query = {kv for kv in parse_qsl(urlsplit(normal_url(listing.url)).query,
+                                        keep_blank_values=True) if kv[0] != paging}  # fmt: skip
+        same_headers = all(listing.headers.get(k) == v for k, v in headers.items())
+        return _same_page(listing.url, case.url), query <= wanted and same_headers
+
+    return max(SOURCES[name].lists, key=score)  # the first of equals
 
 
 def list_entries(name: str) -> dict[str, object]:
@@ -85,13 +100,23 @@ def list_entries(name: str) -> dict[str, object]:
         for entry in list_page(name, case).entries:
             entries.setdefault(normal_url(entry.url), entry)
             if config.article and config.article.url:
-                url = fill(config.article.url, template_values(entry))
-                entries.setdefault(normal_url(url or ""), entry)
+                url = normal_url(fill(config.article.url, template_values(entry)) or "")
+                entries.setdefault(url, entry)
+                body = request_body(config.article.request, template_values(entry))
+                if body:
+                    entries.setdefault(f"{url} {body}", entry)
     for case in source_cases(name):  # a redirect: the page is found at its target
         target = case.meta.get("headers", {}).get("Location")
         if target and normal_url(case.url) in entries:
             entries.setdefault(normal_url(target), entries[normal_url(case.url)])
     return entries
+
+
+def request_body(request, values: dict[str, str]) -> str:
+    """The body a declared article request sends for an entry (POST detail APIs)."""
+    if request.json is not None:
+        return json.dumps(fill_all(request.json, values), ensure_ascii=False)
+    return fill(request.data, values) or "" if request.data else ""
 
 
 def _same_page(a: str, b: str) -> bool:
@@ -126,7 +151,11 @@ def test_article_page_object(name, case):
     config = SOURCES[name]
     [found] = [c for c in articles(name) if c.name == case]
     want = found.expected
-    entry = list_entries(name).get(normal_url(found.url))
+    entries = list_entries(name)
+    needle = found.meta.get("body_contains")
+    entry = next((e for key, e in entries.items() if needle and key.startswith(
+        normal_url(found.url) + " ") and needle in key), None) or entries.get(
+        normal_url(found.url))  # fmt: skip
     fmt = config.article.request.format if config.article and config.article.then else ""
     page = DeclaredArticlePage(config, found.text(), found.url, entry, site_zone=SITE_ZONE,
                                now=now_of(name), fmt=fmt)  # fmt: skip

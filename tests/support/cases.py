@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
+from w3lib.encoding import html_to_unicode
 from w3lib.url import safe_url_string
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
@@ -48,12 +49,9 @@ class Case:
         return self.file.read_bytes()
 
     def text(self) -> str:
-        """The served text, decoded as a browser would (the declared charset)."""
-        charset = "utf-8"
-        for part in self.content_type.split(";"):
-            if part.strip().lower().startswith("charset="):
-                charset = part.split("=", 1)[1].strip()
-        return self.body().decode(charset, errors="replace")
+        """The served text, decoded as Scrapy (and a browser) would: the declared or
+        sniffed charset, with the WHATWG aliases (gb2312 read as GBK ...)."""
+        return html_to_unicode(self.content_type, self.body())[1]
 
     def matches(self, method: str, query: str, body: bytes, headers: dict[str, str]) -> bool:
         wanted = sorted(parse_qsl(urlsplit(normal_url(self.url)).query, keep_blank_values=True))
