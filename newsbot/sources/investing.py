@@ -14,5 +14,6 @@ def entry(entry: dict, raw) -> dict | None:
     """The plain-text body as HTML (line breaks kept); no body: skipped by the list rule."""
     body = entry.get("body")
     if isinstance(body, str) and body.strip():
-        entry["body"] = "<div>" + html.escape(body.strip(), quote=False).replace("\n", "<br>") + "</div>"
+        text = html.escape(body.strip(), quote=False)
+        entry["body"] = "<div>" + text.replace("\n", "<br>") + "</div>"
     return entry
