@@ -56,6 +56,10 @@ def _page_text(page: Any) -> str:
     return page if isinstance(page, str) else ""
 
 
+# The page's og:image when the post has no picture: not a thumbnail.
+GENERIC_IMAGES = ("tipranks.com/assets/img/og-default",)
+
+
 def article(item, page):
     """Take the body from the page state; drop the article when the state has none."""
     content = post_content(state_of(_page_text(page)), item.id)
@@ -63,4 +67,6 @@ def article(item, page):
         return None
     item.body_html = content
     item.body = ""
+    if any(part in item.thumbnail for part in GENERIC_IMAGES):
+        item.thumbnail = ""
     return item
