@@ -26,7 +26,8 @@ def article_meta(source: str, url: str, update_time: str = "") -> dict[str, Any]
 
 
 class SkipExportedMiddleware(BaseSpiderMiddleware):
-    """Drops article requests whose article is in the store (see :func:`wanted`).
+    """Drops article requests whose article is in the store (see :func:`wanted`);
+    list requests (every other request of a spider) are never filtered as duplicates.
 
     The spiders ask :func:`wanted` themselves before yielding the requests of a
     list (``NewsSpider.entry_requests``), which spares the known articles of a
@@ -35,7 +36,11 @@ class SkipExportedMiddleware(BaseSpiderMiddleware):
 
     def get_processed_request(self, request: Request, response: Response | None) -> Request | None:
         article = request.meta.get(ARTICLE_META)
-        if not article or article.get(CHECKED):
+        if not article:
+            # A list request: fetched every run, also with a JOBDIR whose fingerprints
+            # hold it from an earlier run (articles are deduplicated by the store).
+            return request if request.dont_filter else request.replace(dont_filter=True)
+        if article.get(CHECKED):
             return request
         return request if wanted(self.crawler, article) else None
 

@@ -23,6 +23,7 @@ from scrapy.pipelines.files import FilesPipeline
 from newsbot import images
 from newsbot.dates import DateError, normalize_date
 from newsbot.exporter import (
+    TEMP_PREFIX,
     MarkdownExporter,
     WriteResult,
     remove_stale_temp_files,
@@ -32,7 +33,7 @@ from newsbot.extensions.state import ExportState
 from newsbot.html import IMAGE_SCHEMES, clean_body, one_line, safe_url
 from newsbot.items import REQUIRED_FIELDS, Article
 from newsbot.markdown import summarize, to_markdown
-from newsbot.store import EXPORTED, REJECTED, Record
+from newsbot.store import EXPORTED, REJECTED, Record, read_record
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -45,7 +46,7 @@ if TYPE_CHECKING:
 REPLACEMENT_CHAR = "\ufffd"
 
 # Drops that say nothing about the article: it is tried again next run.
-TRANSIENT_DROPS = frozenset({"write_failed"})
+TRANSIENT_DROPS = frozenset({"write_failed", "path_taken"})
 
 
 class ArticleDropped(DropItem):
@@ -196,13 +197,43 @@ class ExportPipeline(_Step):
         except OSError as exc:
             self.stats.inc_value("newsbot/errors/write")
             self.logger.error("Could not write %s: %s", item.url, exc)
+            self.remove_orphan_bundle(item)
             raise self.drop(item, "write_failed", str(exc)) from None
+        if result is WriteResult.SKIPPED_EXISTING and not self.holds(path, item):
+            # Another article's file (ids that clash after sanitising): this one is
+            # not written, so it must not be recorded as exported.
+            self.stats.inc_value("newsbot/errors/path_taken")
+            self.logger.error("Not written: %s would be %s, which holds another article",
+                              item.url, path)  # fmt: skip
+            raise self.drop(item, "path_taken", str(path))
         self.stats.inc_value(f"newsbot/exported/{result.value}")
         if result is not WriteResult.SKIPPED_EXISTING:
             state.wrote(item.source, path)
         state.store.add(Record(item.source, item.url, str(path), item.update_time or item.date))
         self.logger.debug("%s %s", result.value, path)
         return item
+
+    @staticmethod
+    def holds(path: Path, item: Article) -> bool:
+        """Whether the existing file ``path`` is this article's (its source line's URL)."""
+        record = read_record(path)
+        return record is not None and record.url == item.url
+
+    def remove_orphan_bundle(self, item: Article) -> None:
+        """Bundle mode: the images of an article whose index file could not be written
+        (disk full) would make Hugo publish a folder of images; they go too."""
+        if images.images_mode(self.settings) != images.BUNDLE:
+            return
+        try:
+            index = self.exporter.file_path(item)
+            if index.exists() or not index.parent.is_dir():
+                return
+            for path in index.parent.iterdir():
+                if path.name.startswith((images.BUNDLE_PREFIX, TEMP_PREFIX)) and path.is_file():
+                    path.unlink()
+            index.parent.rmdir()
+        except OSError as exc:
+            self.logger.warning("Could not remove the images of unwritten %s: %s", item.url, exc)
 
 
 # Failures Scrapy's media pipeline logs without a traceback (Scrapy 2.14+); each image

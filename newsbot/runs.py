@@ -7,12 +7,12 @@ import fcntl
 import logging
 import os
 import time
-from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from newsbot import images
 from newsbot.extensions.report import CrawlReport, failure_reasons
 from newsbot.extensions.state import ExportState
 from newsbot.sitegit import GitError, commit_written
@@ -27,6 +27,10 @@ logger = logging.getLogger(__name__)
 EXIT_FAILED = 1
 EXIT_BAD_ARGUMENT = 2
 EXIT_LOCKED = 75  # EX_TEMPFAIL: another run holds the export folder; try later
+
+
+# Errors that make a run fail whatever else it did.
+FAILING_ERRORS = ("newsbot/errors/write", "newsbot/errors/item", "newsbot/errors/path_taken")
 
 
 class RunLocked(RuntimeError):
@@ -116,8 +120,10 @@ def run_crawlers(process: CrawlerProcessBase, crawlers: list[Crawler]) -> int:
         return EXIT_FAILED  # Redis failed during the run (its work resumes later)
     if any(c.stats.get_value("newsbot/errors/bad_argument") for c in crawlers):
         return EXIT_BAD_ARGUMENT
-    if any(c.stats.get_value("newsbot/errors/write") for c in crawlers):
-        return EXIT_FAILED  # files that should exist do not (disk full, read-only ...)
+    if any(c.stats.get_value(key) for c in crawlers for key in FAILING_ERRORS):
+        # Files that should exist do not (disk full, read-only ...), or an item failed
+        # in the pipeline (its state not recorded): the next run tries again.
+        return EXIT_FAILED
     return status
 
 
@@ -127,14 +133,14 @@ def git_commit(settings: BaseSettings, crawlers: list[Crawler]) -> int:
     written: list[tuple[str, Path]] = []
     for crawler in crawlers:
         written.extend(ExportState.of(crawler).written)
+    folders = [images.static_dir(settings)] if images.images_mode(settings) == images.STATIC else []
     try:
-        commit = commit_written(Path(settings.get("NEWSBOT_EXPORT_DIR")), written)
+        commit = commit_written(Path(settings.get("NEWSBOT_EXPORT_DIR")), written, folders)
     except GitError as exc:
         logger.error("Files are written but not committed: %s", exc)
         return EXIT_FAILED
     if commit:
-        counts = Counter(source for source, _ in written)
-        logger.info("Committed %s: %s", commit, dict(counts))
+        logger.info("Committed %s", commit)
     else:
         logger.info("Nothing new: no commit")
     return 0

@@ -17,6 +17,7 @@ from scrapy.exceptions import UsageError
 
 from newsbot.items import Article
 from newsbot.runs import EXIT_FAILED, run_crawlers
+from newsbot.validation import report_problems
 
 if TYPE_CHECKING:
     import argparse
@@ -79,6 +80,8 @@ class Command(ScrapyCommand):
         missing = [name for name in args if not Path(name).is_file()]
         if missing:
             raise UsageError(f"no such feed file: {', '.join(missing)}")
+        if report_problems(self):  # bad NEWSBOT_* settings: exit 2, nothing started
+            return
         assert self.crawler_process
         crawlers = []
         for name in args:
@@ -87,5 +90,8 @@ class Command(ScrapyCommand):
             self.crawler_process.crawl(crawler, feed=name)
         status = run_crawlers(self.crawler_process, crawlers)
         # Write failures already make the status 1 (run_crawlers); bad lines do here.
-        bad_lines = any(c.stats.get_value("newsbot/errors/bad_feed_line") for c in crawlers)
+        # A run that never started (Redis unreachable, locked) has no stats.
+        bad_lines = not status and any(
+            c.stats.get_value("newsbot/errors/bad_feed_line") for c in crawlers
+        )
         self.exitcode = status or (EXIT_FAILED if bad_lines else 0)
