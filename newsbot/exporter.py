@@ -61,6 +61,12 @@ def check_path_template(template: str) -> None:
         )
     if not template.endswith(".md"):
         raise ExportPathError(f"NEWSBOT_PATH_TEMPLATE {template!r} must end in .md")
+    probe = os.path.normpath(template.format(id="id", lang="lang", source="source"))
+    if os.path.isabs(probe) or probe.split(os.sep, 1)[0] == "..":
+        raise ExportPathError(
+            f"NEWSBOT_PATH_TEMPLATE {template!r} leads outside NEWSBOT_EXPORT_DIR: use a "
+            "relative path below it"
+        )
 
 
 def safe_component(value: str, fallback: str) -> str:

@@ -30,7 +30,12 @@ EXIT_LOCKED = 75  # EX_TEMPFAIL: another run holds the export folder; try later
 
 
 # Errors that make a run fail whatever else it did.
-FAILING_ERRORS = ("newsbot/errors/write", "newsbot/errors/item", "newsbot/errors/path_taken")
+FAILING_ERRORS = (
+    "newsbot/errors/write",
+    "newsbot/errors/item",
+    "newsbot/errors/store",
+    "newsbot/errors/path_taken",
+)
 
 
 class RunLocked(RuntimeError):

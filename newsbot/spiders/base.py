@@ -211,7 +211,11 @@ class NewsSpider(scrapy.Spider):
         article = request.meta.get(ARTICLE_META)
         if article and kind in GONE:
             record = Record(article["source"], article["url"], status=REJECTED, reason=kind)
-            ExportState.of(self.crawler).store.add(record)
+            try:
+                ExportState.of(self.crawler).store.add(record)
+            except Exception as exc:  # sqlite3.Error, RedisError: not OSErrors
+                self.count("errors/store")
+                self.logger.error("Could not record %s as gone: %s", article["url"], exc)
 
     def article_request(
         self,
