@@ -44,7 +44,10 @@ class JobDirGuard:
     def __init__(self, path: Path) -> None:
         self.path = path
         marker = path / MARKER
-        if marker.exists():
+        holder = _pid_in(marker)
+        if holder is not None and holder != os.getpid() and _alive(holder):
+            return  # another crawl is using this JOBDIR (it will wait for the lock): hands off
+        if holder is not None and holder != os.getpid():
             logger.warning(
                 "JOBDIR %s: the crawl before was killed and its queue is lost; starting the "
                 "job afresh (exported articles are not fetched again)", path,
@@ -69,6 +72,31 @@ class JobDirGuard:
 
     def spider_closed(self, reason: str) -> None:
         # The scheduler has written (and closed) its files by now.
+        if _pid_in(self.path / MARKER) not in (None, os.getpid()):
+            return  # not ours
         if reason == "finished":
             self.forget()
         (self.path / MARKER).unlink(missing_ok=True)
+
+
+def _pid_in(marker: Path) -> int | None:
+    """The pid a marker names; 0 for a marker without one (still a marker)."""
+    try:
+        text = marker.read_text().strip()
+    except FileNotFoundError:
+        return None
+    except OSError:
+        return 0
+    return int(text) if text.isdigit() else 0
+
+
+def _alive(pid: int) -> bool:
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # another user's process
+    return True
