@@ -51,6 +51,12 @@ class NewsbotLogFormatter(LogFormatter):
             "args": {"exception": exception},
         }
 
+    def scraped(self, item: Any, response: Any, spider: Any = None):
+        """DEBUG: the item's URL, not the item (whose body Scrapy's line holds)."""
+        result = super().scraped(item, response, spider)
+        return {**result, "msg": "Scraped from %(src)s: %(url)s",
+                "args": {"src": result["args"]["src"], "url": item_url(item)}}  # fmt: skip
+
     def item_error(self, item: Any, exception: BaseException, response: Any, spider: Any = None):
         reason = f"{type(exception).__name__}: {exception}".splitlines()[0][:300]
         return {

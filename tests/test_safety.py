@@ -283,6 +283,13 @@ def test_item_errors_count_fail_the_run_and_log_one_line(crawl):
     assert "Traceback" not in result.log and "body_html" not in result.log
 
 
+def test_no_item_body_in_the_log_even_at_debug(crawl):
+    result = crawl("qq", *CHANNELS, LOG_LEVEL="DEBUG")
+    assert result.returncode == 0
+    assert "Scraped from <200 https://news.qq.com/rain/a/20261120A05XK300>: " in result.log
+    assert "星衡能源宣布" not in result.log  # the first paragraph of that article
+
+
 # --- 12. Redis unreachable in render --------------------------------------------------------
 
 
