@@ -190,6 +190,9 @@ class ExportPipeline(_Step):
     def process_item(self, item: Article) -> Article:
         state = ExportState.of(self.crawler)
         update = self.is_update(item)
+        overwrite = update or self.exporter.overwrite
+        if overwrite and self.taken(self.exporter.file_path(item), item):
+            raise self.path_taken(item, self.exporter.file_path(item))  # never clobber another
         try:
             result, path = self.exporter.export(
                 images.with_local_images(item), overwrite=update or None
@@ -199,13 +202,8 @@ class ExportPipeline(_Step):
             self.logger.error("Could not write %s: %s", item.url, exc)
             self.remove_orphan_bundle(item)
             raise self.drop(item, "write_failed", str(exc)) from None
-        if result is WriteResult.SKIPPED_EXISTING and not self.holds(path, item):
-            # Another article's file (ids that clash after sanitising): this one is
-            # not written, so it must not be recorded as exported.
-            self.stats.inc_value("newsbot/errors/path_taken")
-            self.logger.error("Not written: %s would be %s, which holds another article",
-                              item.url, path)  # fmt: skip
-            raise self.drop(item, "path_taken", str(path))
+        if result is WriteResult.SKIPPED_EXISTING and self.taken(path, item):
+            raise self.path_taken(item, path)
         self.stats.inc_value(f"newsbot/exported/{result.value}")
         if result is not WriteResult.SKIPPED_EXISTING:
             state.wrote(item.source, path)
@@ -214,10 +212,21 @@ class ExportPipeline(_Step):
         return item
 
     @staticmethod
-    def holds(path: Path, item: Article) -> bool:
-        """Whether the existing file ``path`` is this article's (its source line's URL)."""
+    def taken(path: Path, item: Article) -> bool:
+        """Whether ``path`` exists and holds another article (its source line's URL)."""
+        if not path.exists():
+            return False
         record = read_record(path)
-        return record is not None and record.url == item.url
+        return record is None or record.url != item.url
+
+    def path_taken(self, item: Article, path: Path) -> ArticleDropped:
+        """Another article's file (ids that clash after sanitising, or a file that is
+        not an article): this one is not written, so it is not recorded as exported
+        (tried again next run) and the run fails."""
+        self.stats.inc_value("newsbot/errors/path_taken")
+        self.logger.error("Not written: %s would be %s, which holds another article",
+                          item.url, path)  # fmt: skip
+        return self.drop(item, "path_taken", str(path))
 
     def remove_orphan_bundle(self, item: Article) -> None:
         """Bundle mode: the images of an article whose index file could not be written

@@ -169,6 +169,11 @@ def test_an_article_whose_file_holds_another_is_not_recorded(tmp_path):
     # The same article again is its own file: recorded, as before.
     step.process_item(item("a:b", "https://e.example/1"))
     assert crawler.stats.get_value("newsbot/exported/skipped_existing") == 1
+    # NEWSBOT_OVERWRITE rewrites an article's own file, never another's.
+    step.exporter.overwrite = True
+    with pytest.raises(ArticleDropped, match="path_taken"):
+        step.process_item(item("ab", "https://e.example/2"))
+    assert read_record(step.exporter.file_path(item("ab", ""))).url == "https://e.example/1"
 
 
 # --- 6. the store's rebuild from the export folder ---------------------------------------
