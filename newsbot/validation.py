@@ -9,11 +9,13 @@ gets one by the type of its default in ``newsbot.settings`` (bool, int, float,
 list), so a new setting is covered as soon as it has a default. Other checks (the
 spider arguments, issue #18) plug in with :func:`register`.
 
-Use::
+Use, in a command's ``run`` before anything starts::
 
-    problems = check_settings(settings)        # ["NEWSBOT_X='abc': must be ...", ...]
-    if report_problems(command, settings):     # printed, command.exitcode = 2
+    if report_problems(self):                  # one line each, self.exitcode = 2
         return
+    check_settings(settings)                   # ["NEWSBOT_X='abc': must be ...", ...]
+    validate_settings(settings)                # raises SettingsError(problems)
+    usage_failed(self, ["bad argument -a pages='x': must be ..."])   # other checks
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from __future__ import annotations
 import difflib
 import logging
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -301,14 +303,27 @@ def validate_settings(settings: BaseSettings) -> None:
         raise SettingsError(problems)
 
 
-def report_problems(command: Any, settings: BaseSettings | None = None) -> bool:
-    """For a scrapy command's ``run``: True (after one line per problem on stderr and
-    ``command.exitcode = 2``) when the settings are unusable; nothing else happens."""
-    try:
-        validate_settings(settings if settings is not None else command.settings)
-    except SettingsError as exc:
-        for problem in exc.problems:  # one line each, also when the log goes to a file
-            print(f"newsbot: bad setting {problem}", file=sys.stderr, flush=True)
+def usage_failed(command: Any, problems: Iterable[str]) -> bool:
+    """Print each problem as one ``newsbot: <problem>`` line on stderr (also when the
+    log goes to a file) and set ``command.exitcode = 2``; True when there was one.
+    For any check made before a command starts (settings here; spider arguments)."""
+    lines = list(problems)
+    for line in lines:
+        print(f"newsbot: {line}", file=sys.stderr, flush=True)
+    if lines:
         command.exitcode = EXIT_USAGE
-        return True
-    return False
+    return bool(lines)
+
+
+def report_problems(
+    command: Any, settings: BaseSettings | None = None, more: Iterable[str] = ()
+) -> bool:
+    """For a scrapy command's ``run``, before it starts anything: True (after one line
+    per problem and ``command.exitcode = 2``) when a NEWSBOT_* setting is unusable or
+    ``more`` (other checks' problems, e.g. spider arguments) is not empty. Unknown
+    NEWSBOT_* names are a warning each."""
+    settings = settings if settings is not None else command.settings
+    for line in unknown_settings(settings):
+        logger.warning("%s", line)
+    problems = [f"bad setting {problem}" for problem in check_settings(settings)]
+    return usage_failed(command, [*problems, *more])
