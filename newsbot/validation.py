@@ -6,8 +6,10 @@ from deep inside a component, and not a run that silently ignores it.
 
 One check per setting in :data:`CHECKS`; a NEWSBOT_* setting without its own check
 gets one by the type of its default in ``newsbot.settings`` (bool, int, float,
-list), so a new setting is covered as soon as it has a default. Other checks (the
-spider arguments, issue #18) plug in with :func:`register`.
+list), so a new setting is covered as soon as it has a default; :func:`register`
+gives one a check of its own. Other checks made before a run (the spider
+arguments, issue #18) report through :func:`usage_failed` (or ``more=``) to get the
+same one-line form and exit status.
 
 Use, in a command's ``run`` before anything starts::
 
