@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 import subprocess
+import time
 from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
@@ -43,9 +44,27 @@ def repo_root(export_dir: Path) -> Path:
     return Path(proc.stdout.strip())
 
 
+INDEX_LOCK_WAIT = 30.0  # seconds: another git command (or a killed run's) may finish
+
+
+def wait_for_index_lock(git_dir: Path, wait: float = INDEX_LOCK_WAIT) -> None:
+    """Wait while another git process holds the index (a run killed during its commit
+    leaves its git child finishing); an error naming the lock file if it stays."""
+    lock = git_dir / "index.lock"
+    deadline = time.monotonic() + wait
+    while lock.exists():
+        if time.monotonic() >= deadline:
+            raise GitError(
+                f"{lock} exists for {wait:.0f}s: another git command is running, or one was "
+                "killed; remove the file if no git process is running"
+            )
+        time.sleep(0.1)
+
+
 def check_clean_state(repo: Path) -> None:
     """Refuse a repository in the middle of a merge or rebase, or on a detached HEAD."""
     git_dir = Path(git(repo, "rev-parse", "--absolute-git-dir").stdout.strip())
+    wait_for_index_lock(git_dir)
     busy = [name for name in ("MERGE_HEAD", "rebase-merge", "rebase-apply", "CHERRY_PICK_HEAD")
             if (git_dir / name).exists()]  # fmt: skip
     if busy or git(repo, "ls-files", "--unmerged").stdout.strip():

@@ -88,6 +88,18 @@ def test_git_commit_takes_the_files_an_earlier_run_left_uncommitted(crawl, site_
     assert git(site_repo, "status", "--porcelain") == "?? content/draft.md"
 
 
+def test_git_commit_waits_for_a_git_still_running_then_names_the_lock(site_repo):
+    from newsbot.sitegit import GitError, wait_for_index_lock
+
+    lock = site_repo / ".git" / "index.lock"
+    lock.write_text("")
+    threading.Timer(0.3, lock.unlink).start()  # a killed run's git child finishing
+    wait_for_index_lock(site_repo / ".git", wait=10)
+    lock.write_text("")
+    with pytest.raises(GitError, match=r"index\.lock exists .* remove the file if no git"):
+        wait_for_index_lock(site_repo / ".git", wait=0.3)
+
+
 # --- 3. JOBDIR ------------------------------------------------------------------------
 
 
