@@ -15,6 +15,7 @@ import os
 import re
 import sqlite3
 import stat
+import string
 import time
 from dataclasses import astuple, dataclass, field, fields
 from pathlib import Path
@@ -78,7 +79,7 @@ class SQLiteStore:
     """``{NEWSBOT_STATE_DIR}/exported-<folder key>.sqlite3``, rebuilt from the export
     folder's files when it does not exist."""
 
-    def __init__(self, path: Path, export_dir: Path) -> None:
+    def __init__(self, path: Path, export_dir: Path, path_template: str = "") -> None:
         self.path = path
         path.parent.mkdir(parents=True, exist_ok=True)
         try:
@@ -94,7 +95,7 @@ class SQLiteStore:
             self.db = self._open()
         if len(self) == 0:
             # New, emptied or just moved aside: the files say what was exported.
-            count = self.add_many(scan_export_dir(export_dir))
+            count = self.add_many(scan_export_dir(export_dir, path_template))
             if count:
                 logger.info("Rebuilt the store of exported articles from %s: %d", export_dir, count)
 
@@ -130,7 +131,11 @@ class SQLiteStore:
     def from_settings(cls, settings: BaseSettings) -> SQLiteStore:
         export_dir = Path(settings.get("NEWSBOT_EXPORT_DIR"))
         state_dir = Path(settings.get("NEWSBOT_STATE_DIR"))
-        return cls(state_dir / f"exported-{state_key(export_dir)}.sqlite3", export_dir)
+        return cls(
+            state_dir / f"exported-{state_key(export_dir)}.sqlite3",
+            export_dir,
+            configured_template(settings),
+        )
 
     def get(self, source: str, url: str) -> Record | None:
         row = self.db.execute(
@@ -221,8 +226,37 @@ def parse_front_matter(text: str) -> dict[str, Any]:
     return data
 
 
-def read_record(path: Path) -> Record | None:
-    """The article an exported file holds, from its source line and front matter."""
+def configured_template(settings: BaseSettings) -> str:
+    """The exporter's path template (NEWSBOT_PATH_TEMPLATE, or bundle mode's), or ""."""
+    from newsbot.images import export_path_template
+
+    try:
+        return export_path_template(settings)
+    except ValueError:
+        return ""  # a bad setting: the validation says so before any run
+
+
+def template_regex(template: str) -> re.Pattern[str] | None:
+    """A regex matching the paths ``template`` gives, with a group per field."""
+    if not template:
+        return None
+    pattern, seen = "", set()
+    try:
+        for literal, name, _, _ in string.Formatter().parse(template):
+            pattern += re.escape(literal)
+            if name is None:
+                continue
+            pattern += f"(?P={name})" if name in seen else f"(?P<{name}>[^/]+)"
+            seen.add(name)
+        return re.compile(pattern + "$")
+    except (ValueError, re.error):
+        return None
+
+
+def read_record(path: Path, source: str = "") -> Record | None:
+    """The article an exported file holds, from its source line and front matter;
+    ``source`` (from the file's path) is the store's key, which the source line
+    gives only when the article's label is its source."""
     try:
         text = read_regular_file(path).decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -239,15 +273,19 @@ def read_record(path: Path) -> Record | None:
         meta = {}
     # The rebuilt update time is the publish date: an update newer than that is
     # fetched once more when NEWSBOT_UPDATE is on.
-    return Record(match["source"], match["url"], str(path), str(meta.get("date") or ""))
+    return Record(source or match["source"], match["url"], str(path), str(meta.get("date") or ""))
 
 
-def scan_export_dir(export_dir: Path) -> Iterator[Record]:
+def scan_export_dir(export_dir: Path, path_template: str = "") -> Iterator[Record]:
+    """The articles of the files below ``export_dir``, keyed by the source the path
+    template puts in their path (else the source line's text)."""
     if not export_dir.is_dir():
         return
+    regex = template_regex(path_template)
     for path in sorted(export_dir.rglob("*.md")):
         if not path.is_file():  # FIFOs, devices, folders named *.md (read_record checks again)
             continue
-        record = read_record(path)
+        found = regex.match(path.relative_to(export_dir).as_posix()) if regex else None
+        record = read_record(path, (found.groupdict().get("source") or "") if found else "")
         if record:
             yield record

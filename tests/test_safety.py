@@ -222,6 +222,15 @@ def test_rebuild_reads_front_matter_safely(tmp_path, caplog):
     assert "Unreadable front matter" in caplog.text
 
 
+def test_rebuild_keys_articles_by_the_source_in_their_path_not_their_label(tmp_path):
+    export = tmp_path / "exports"
+    exported(export, "a", "https://www.tradingview.com/news/a", label="Reuters")
+    template = "{lang}/news/{source}/{id}.{lang}.md"
+    store = SQLiteStore(tmp_path / "s.sqlite3", export, template)
+    assert store.get("qq", "https://www.tradingview.com/news/a") is not None
+    assert store.get("Reuters", "https://www.tradingview.com/news/a") is None
+
+
 def test_an_empty_store_is_rebuilt(tmp_path):
     export, path = tmp_path / "exports", tmp_path / "state" / "s.sqlite3"
     exported(export, "a", "https://new.qq.com/rain/a/a")
