@@ -251,6 +251,19 @@ def redis_url(settings: BaseSettings, name: str) -> str | None:
     return None
 
 
+@register("NEWSBOT_NOW")
+def now(settings: BaseSettings, name: str) -> str | None:
+    from datetime import datetime
+
+    value = settings.get(name) or ""
+    try:
+        if not value or datetime.fromisoformat(str(value)).tzinfo is not None:
+            return None
+    except ValueError:
+        pass
+    return "must be empty or an ISO 8601 time with an offset, like 2026-11-20T09:00:00+08:00"
+
+
 @register("NEWSBOT_SOURCES_FILE", "NEWSBOT_STATIC_DIR", "NEWSBOT_SINA_PAGEID")
 def plain_text(settings: BaseSettings, name: str) -> str | None:
     return text(settings, name)
