@@ -92,19 +92,31 @@ def many_articles(site):
     return WRITTEN | EXTRA
 
 
-@pytest.mark.parametrize("git_mode", [False, True], ids=["files", "git-commit"])
+def export_folder(tmp_path: Path, git_mode: bool) -> Path:
+    """The export folder: a site repository's content/ in git-commit mode."""
+    if not git_mode:
+        return tmp_path / "exports"
+    repo = tmp_path / "site"
+    (repo / "content").mkdir(parents=True)
+    git(repo, "init", "-q", "-b", "main")
+    (repo / "hugo.toml").write_text("title = 'site'\n")
+    git(repo, "add", "hugo.toml")
+    git(repo, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "site")
+    return repo / "content"
+
+
+def check_committed(export: Path, count: int) -> None:
+    assert git(export.parent, "status", "--porcelain") == ""
+    assert len(git(export.parent, "ls-files", "content").splitlines()) == count
+
+
+GIT_MODES = pytest.mark.parametrize("git_mode", [False, True], ids=["files", "git-commit"])
+
+
+@GIT_MODES
 def test_crawl_killed_at_random_points_then_completed(scrapy_cmd, site, tmp_path, many_articles,
                                                       git_mode):  # fmt: skip
-    if git_mode:
-        repo = tmp_path / "site"
-        (repo / "content").mkdir(parents=True)
-        git(repo, "init", "-q", "-b", "main")
-        (repo / "hugo.toml").write_text("title = 'site'\n")
-        git(repo, "add", "hugo.toml")
-        git(repo, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "site")
-        export = repo / "content"
-    else:
-        export = tmp_path / "exports"
+    export = export_folder(tmp_path, git_mode)
     options = {"export_dir": export, "CONCURRENT_REQUESTS": 2, "NEWSBOT_GIT_COMMIT": git_mode}
 
     kills = kill_rounds(lambda: scrapy_cmd("crawl", "qq", *CHANNELS, popen=True, **options),
@@ -119,19 +131,21 @@ def test_crawl_killed_at_random_points_then_completed(scrapy_cmd, site, tmp_path
     assert {path.name.split(".")[0] for path in by_url.values()} == many_articles
     check_store_matches_disk(export, tmp_path / "state", by_url)
     if git_mode:
-        assert git(export.parent, "status", "--porcelain") == ""
-        assert len(git(export.parent, "ls-files", "content").splitlines()) == len(many_articles)
+        check_committed(export, len(many_articles))
 
 
-def render(feed: Path, export: Path, state: Path, log: int = subprocess.DEVNULL) -> Popen:
+def render(feed: Path, export: Path, state: Path, git_mode: bool,
+           log: int = subprocess.DEVNULL) -> Popen:  # fmt: skip
     args = ["render", str(feed), "-s", f"NEWSBOT_EXPORT_DIR={export}",
-            "-s", f"NEWSBOT_STATE_DIR={state}"]  # fmt: skip
+            "-s", f"NEWSBOT_STATE_DIR={state}", "-s", f"NEWSBOT_GIT_COMMIT={git_mode}"]  # fmt: skip
     return subprocess.Popen([sys.executable, "-m", "scrapy", *args], cwd=ROOT,
                             env=scrapy_env(), stdout=log, stderr=log, text=True)  # fmt: skip
 
 
-def test_render_killed_at_random_points_then_completed(tmp_path):
-    feed, export, state = tmp_path / "feed.jsonl", tmp_path / "exports", tmp_path / "state"
+@GIT_MODES
+def test_render_killed_at_random_points_then_completed(tmp_path, git_mode):
+    feed, state = tmp_path / "feed.jsonl", tmp_path / "state"
+    export = export_folder(tmp_path, git_mode)
     body = "<p>" + "这是一段用于测试的正文内容。" * 400 + "</p>"  # ~20 KB of HTML per article
     with feed.open("w", encoding="utf-8") as handle:
         for n in range(1500):
@@ -140,13 +154,15 @@ def test_render_killed_at_random_points_then_completed(tmp_path):
                       "body_html": body}  # fmt: skip
             handle.write(json.dumps(record, ensure_ascii=False) + "\n")
 
-    kills = kill_rounds(lambda: render(feed, export, state), export)
+    kills = kill_rounds(lambda: render(feed, export, state, git_mode), export)
     assert kills, f"every render ended before its kill (seed {SEED})"
 
-    final = render(feed, export, state, subprocess.PIPE)
+    final = render(feed, export, state, git_mode, subprocess.PIPE)
     log, _ = final.communicate(timeout=600)
     assert final.returncode == 0, log[-3000:]
     assert not list(export.rglob(f"{TEMP_PREFIX}*"))
     by_url = check_whole_files(export)
     assert len(by_url) == 1500
     check_store_matches_disk(export, state, by_url)
+    if git_mode:
+        check_committed(export, 1500)
