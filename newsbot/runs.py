@@ -42,6 +42,10 @@ class RunLocked(RuntimeError):
     pass
 
 
+class LockUnavailable(RuntimeError):
+    """The lock file cannot be made (the state folder is a file, read-only, full)."""
+
+
 @contextmanager
 def export_lock(settings: BaseSettings) -> Iterator[Path]:
     """Hold the lock of NEWSBOT_EXPORT_DIR (a file in NEWSBOT_STATE_DIR) for a run.
@@ -51,10 +55,14 @@ def export_lock(settings: BaseSettings) -> Iterator[Path]:
     """
     export_dir = settings.get("NEWSBOT_EXPORT_DIR")
     state_dir = Path(settings.get("NEWSBOT_STATE_DIR"))
-    state_dir.mkdir(parents=True, exist_ok=True)
     path = state_dir / f"run-{state_key(export_dir)}.lock"
     deadline = time.monotonic() + settings.getfloat("NEWSBOT_LOCK_WAIT")
-    with path.open("a+") as handle:
+    try:
+        state_dir.mkdir(parents=True, exist_ok=True)
+        opened = path.open("a+")
+    except OSError as exc:
+        raise LockUnavailable(f"cannot make the lock file {path}: {exc}") from None
+    with opened as handle:
         while True:
             try:
                 fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -117,6 +125,10 @@ def run_crawlers(process: CrawlerProcessBase, crawlers: list[Crawler]) -> int:
         logger.error("%s", exc)
         print(f"newsbot: {exc}", flush=True)
         return EXIT_LOCKED
+    except LockUnavailable as exc:
+        logger.error("%s", exc)
+        print(f"newsbot: {exc}", flush=True)
+        return EXIT_FAILED
     if process.bootstrap_failed:
         return EXIT_FAILED
     if any(c.stats.get_value("newsbot/redis/writer_locked") for c in crawlers):

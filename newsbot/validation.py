@@ -24,8 +24,10 @@ from __future__ import annotations
 
 import difflib
 import logging
+import os
 import sys
 from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -162,7 +164,24 @@ def by_default_type(name: str) -> Check | None:
 # --- the settings that need more than their type ------------------------------------
 
 
-register("NEWSBOT_EXPORT_DIR", "NEWSBOT_STATE_DIR", "NEWSBOT_REDIS_PREFIX")(non_empty)
+register("NEWSBOT_REDIS_PREFIX")(non_empty)
+
+
+@register("NEWSBOT_EXPORT_DIR", "NEWSBOT_STATE_DIR")
+def folder(settings: BaseSettings, name: str) -> str | None:
+    """A folder that is there, or can be made, and can be written."""
+    problem = non_empty(settings, name)
+    if problem:
+        return problem
+    path = Path(settings.get(name)).expanduser().absolute()
+    if path.exists() and not path.is_dir():
+        return "must be a folder (that path is a file)"
+    existing = next((p for p in (path, *path.parents) if p.exists()), None)
+    if existing is None or not existing.is_dir():
+        return f"must be a folder that can be made ({existing} is not a folder)"
+    if not os.access(existing, os.W_OK | os.X_OK):
+        return f"must be a folder newsbot can write ({existing} is not writable)"
+    return None
 register("NEWSBOT_REDIS_HEARTBEAT")(positive_float)
 # Seconds, read with getfloat, whose defaults happen to be whole numbers.
 register("NEWSBOT_LOCK_WAIT", "NEWSBOT_RETRY_REJECTED_AFTER")(non_negative_float)

@@ -355,6 +355,28 @@ def test_a_bad_setting_is_one_line_and_exit_2(crawl, tmp_path, name, value):
     assert not result.export_dir.exists() and not (tmp_path / "state").exists()
 
 
+def test_a_state_folder_that_is_a_file_is_a_usage_error(crawl, tmp_path):
+    taken = tmp_path / "state-file"
+    taken.write_text("not a folder")
+    result = crawl("qq", *ONE_CHANNEL, NEWSBOT_STATE_DIR=taken)
+    assert result.returncode == 2 and "Traceback" not in result.log
+    assert f"bad setting NEWSBOT_STATE_DIR='{taken}': must be a folder (that path is a file)" in (
+        result.log
+    )
+
+
+def test_a_lock_file_that_cannot_be_made_is_one_error(tmp_path):
+    from scrapy.settings import Settings
+
+    from newsbot.runs import LockUnavailable, export_lock
+
+    (tmp_path / "file").write_text("")
+    settings = Settings({"NEWSBOT_EXPORT_DIR": str(tmp_path / "e"), "NEWSBOT_LOCK_WAIT": 0,
+                         "NEWSBOT_STATE_DIR": str(tmp_path / "file" / "state")})  # fmt: skip
+    with pytest.raises(LockUnavailable, match="cannot make the lock file"), export_lock(settings):
+        pass
+
+
 @pytest.mark.parametrize("command", [("crawlall", "--sources", "qq"), ("render", "FEED")])
 def test_every_command_checks_the_settings(scrapy_cmd, tmp_path, command):
     feed = tmp_path / "feed.jsonl"
