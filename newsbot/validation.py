@@ -167,9 +167,21 @@ def by_default_type(name: str) -> Check | None:
 register("NEWSBOT_REDIS_PREFIX")(non_empty)
 
 
-@register("NEWSBOT_EXPORT_DIR", "NEWSBOT_STATE_DIR")
-def folder(settings: BaseSettings, name: str) -> str | None:
-    """A folder that is there, or can be made, and can be written."""
+@register("NEWSBOT_EXPORT_DIR")
+def export_folder(settings: BaseSettings, name: str) -> str | None:
+    """Not a file. (A folder that cannot be written is each article's write error.)"""
+    problem = non_empty(settings, name)
+    if problem:
+        return problem
+    if Path(settings.get(name)).expanduser().is_file():
+        return "must be a folder (that path is a file)"
+    return None
+
+
+@register("NEWSBOT_STATE_DIR")
+def state_folder(settings: BaseSettings, name: str) -> str | None:
+    """A folder that is there, or can be made, and can be written: the lock, the
+    store and the run reports live there."""
     problem = non_empty(settings, name)
     if problem:
         return problem
