@@ -3,9 +3,12 @@ nor, for a while, those of articles that were gone or unusable last time."""
 
 from __future__ import annotations
 
+import asyncio
 import time
+from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any
 
+from scrapy import Request
 from scrapy.spidermiddlewares.base import BaseSpiderMiddleware
 
 from newsbot.extensions.state import ExportState
@@ -13,11 +16,12 @@ from newsbot.store import REJECTED
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
-    from scrapy.http import Request, Response
+    from scrapy.http import Response
 
 # Request meta key the spiders set on article requests: {"source", "url", "update_time"}.
 ARTICLE_META = "newsbot_article"
 CHECKED = "checked"  # set in ARTICLE_META once the store was asked
+BACKOUT_POLL = 0.05  # seconds between looks at a busy downloader
 
 
 def article_meta(source: str, url: str, update_time: str = "") -> dict[str, Any]:
@@ -33,6 +37,22 @@ class SkipExportedMiddleware(BaseSpiderMiddleware):
     list (``NewsSpider.entry_requests``), which spares the known articles of a
     scheduled run the whole middleware chain; this catches every other article
     request."""
+
+    async def process_start(self, start: AsyncIterator[Any]) -> AsyncIterator[Any]:
+        """The spider's first requests (its list pages), taken one at a time when the
+        downloader has room: Scrapy takes start requests as fast as they come while
+        it is busy, so ``-a pages=N`` would queue every list page at once."""
+        async for request_or_item in start:
+            if isinstance(request_or_item, Request):
+                await self.room_to_send()
+            processed = self._get_processed(request_or_item, None)
+            if processed is not None:
+                yield processed
+
+    async def room_to_send(self) -> None:
+        engine = self.crawler.engine
+        while engine is not None and engine.running and engine.needs_backout():
+            await asyncio.sleep(BACKOUT_POLL)
 
     def get_processed_request(self, request: Request, response: Response | None) -> Request | None:
         article = request.meta.get(ARTICLE_META)

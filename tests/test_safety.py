@@ -295,6 +295,15 @@ def test_a_huge_pages_argument_is_refused_at_once(crawl):
     assert time.monotonic() - started < 60
 
 
+def test_list_requests_are_taken_lazily(crawl, site):
+    """Scrapy takes start requests as fast as the spider gives them while the
+    downloader is busy: 3 channels x 100 pages were all queued in the first second."""
+    site.state["delay"] = 0.3
+    result = crawl("qq", "-a", "pages=100", CONCURRENT_REQUESTS=1, CLOSESPIDER_TIMEOUT=3)
+    assert result.stats["finish_reason"] == "closespider_timeout"
+    assert result.stats["scheduler/enqueued"] < 40, result.stats["scheduler/enqueued"]
+
+
 # --- 11. item errors are counted, one line each, no item in the log -----------------------
 
 
