@@ -1,9 +1,18 @@
-"""Publish dates as the site writes them: ``YYYY-MM-DD HH:MM:SS`` in the source's zone."""
+"""Publish dates as the site writes them: ``YYYY-MM-DD HH:MM:SS``, wall time in the
+site's zone.
+
+The date rule (README, "Dates"): every date is written as wall time in
+``NEWSBOT_TIMEZONE`` (default ``Asia/Shanghai``, the site's ``timeZone``, which is how
+Hugo reads a date without a zone), converted from whatever the source gives: an
+offset, ``Z``, RFC 822, an epoch. A date without a zone is read in the source's own
+zone (a per-source setting; default the site's zone). A source's zone is never the
+zone written in.
+"""
 
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, tzinfo
 from email.utils import parsedate_to_datetime
 from zoneinfo import ZoneInfo
 
@@ -22,6 +31,95 @@ _NUMERIC_RE = re.compile(
 
 class DateError(ValueError):
     """A date string in no format this module knows."""
+
+
+def zone_of(value: str | tzinfo | None, default: tzinfo = BEIJING) -> tzinfo:
+    """A zone from a name (``"Europe/London"``), a tzinfo, or None (``default``)."""
+    if value is None or value == "":
+        return default
+    if isinstance(value, tzinfo):
+        return value
+    try:
+        return ZoneInfo(str(value))
+    except (ValueError, KeyError) as exc:  # ZoneInfoNotFoundError is a KeyError
+        raise DateError(f"unknown time zone: {value!r}") from exc
+
+
+def to_site_time(
+    value: str | int | float | datetime | None,
+    source_zone: str | tzinfo | None = None,
+    site_zone: str | tzinfo | None = None,
+    *,
+    now: datetime | None = None,
+) -> str:
+    """Any date form → ``YYYY-MM-DD HH:MM:SS``, wall time in ``site_zone``.
+
+    ``value``: epoch seconds or milliseconds (int, float or digits), ISO 8601 with or
+    without ``T``/``Z``/offset, ``YYYY-MM-DD HH:MM[:SS]`` (also ``/`` or ``.``),
+    RFC 822 (``Mon, 10 Feb 2025 09:29:04 +0000``), ``2025年2月10日 17:29``, a datetime,
+    and Chinese relative forms (``刚刚``, ``5分钟前``, ``3小时前``, ``2天前``,
+    ``今天 10:00``, ``昨天 10:00``, ``前天 10:00``, ``02-10 17:29`` of this year) read
+    against ``now`` (default: the current time).
+    ``source_zone``: the zone of a date that names none (name, tzinfo or None = the
+    site's zone). ``site_zone``: the zone written in (None = ``Asia/Shanghai``, the
+    default of NEWSBOT_TIMEZONE). Raises :class:`DateError` when unusable.
+    """
+    site = zone_of(site_zone)
+    source = zone_of(source_zone, site)
+    if isinstance(value, datetime):
+        moment = value
+    else:
+        relative = _relative(value, source, now) if isinstance(value, str) else None
+        moment = relative or parse_date(value)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=source)
+    return moment.astimezone(site).strftime(OUTPUT_FORMAT)
+
+
+_AGO_RE = re.compile(r"^(\d+)\s*(秒|分钟|分鐘|小时|小時|天|日)前$")
+_DAY_WORDS = {"今天": 0, "今日": 0, "昨天": 1, "昨日": 1, "前天": 2, "前日": 2}
+_DAY_RE = re.compile(r"^(今天|今日|昨天|昨日|前天|前日)\s*(\d{1,2})[:：](\d{2})(?:[:：](\d{2}))?$")
+_MONTH_DAY_RE = re.compile(
+    r"^(\d{1,2})(?:-|/|月)(\d{1,2})日?\s+(\d{1,2})[:：](\d{2})(?:[:：](\d{2}))?$"
+)
+_UNITS = {"秒": 1, "分钟": 60, "分鐘": 60, "小时": 3600, "小時": 3600, "天": 86400, "日": 86400}
+
+
+def _relative(value: str, zone: tzinfo, now: datetime | None) -> datetime | None:
+    text = value.strip()
+    if now is None:
+        current = datetime.now(zone)
+    else:
+        current = now.replace(tzinfo=zone) if now.tzinfo is None else now.astimezone(zone)
+    if text in ("刚刚", "剛剛"):
+        return current.replace(microsecond=0)
+    match = _AGO_RE.match(text)
+    if match:
+        return (current - timedelta(seconds=int(match[1]) * _UNITS[match[2]])).replace(
+            microsecond=0
+        )
+    match = _DAY_RE.match(text)
+    if match:
+        day = current - timedelta(days=_DAY_WORDS[match[1]])
+        return _at(day, match[2], match[3], match[4], text)
+    match = _MONTH_DAY_RE.match(text)
+    if match:
+        try:
+            day = current.replace(month=int(match[1]), day=int(match[2]))
+        except ValueError as exc:
+            raise DateError(f"impossible date: {text[:60]!r}") from exc
+        if day.date() > current.date():  # "12-31 10:00" read on January 1st: last year
+            day = day.replace(year=day.year - 1)
+        return _at(day, match[3], match[4], match[5], text)
+    return None
+
+
+def _at(day: datetime, hour: str, minute: str, second: str | None, text: str) -> datetime:
+    try:
+        return day.replace(hour=int(hour), minute=int(minute), second=int(second or 0),
+                           microsecond=0)  # fmt: skip
+    except ValueError as exc:
+        raise DateError(f"impossible time: {text[:60]!r}") from exc
 
 
 def normalize_date(value: str | int | float | None, zone: ZoneInfo | None = BEIJING) -> str:

@@ -72,19 +72,86 @@ def safe_url(value: str | None, base_url: str, schemes: frozenset[str]) -> str:
 
 # Plain lxml elements: lxml.html's element classes are looked up by a Python call for
 # every node touched, which costs more than the parse itself on a long body.
-_PARSER = etree.HTMLParser()
+# huge_tree: libxml2 stops at 256 levels of nesting without it (2048 with it).
+_PARSER = etree.HTMLParser(huge_tree=True)
 _FULL_HTML_RE = re.compile(r"^\s*<(?:html|!doctype)", re.I)
+# Elements HTML5 defines as void that libxml2's HTML parser does not know: it nests
+# everything after them inside them (and dropping the element then drops the rest
+# of the article). An explicit end tag right after the start tag closes them where a
+# browser does. The pattern skips quoted attribute values, which may hold ``>``.
+HTML5_VOID_UNKNOWN = ("embed", "source", "track", "wbr", "keygen")
+_VOID_TAG_RE = re.compile(
+    rf"<({'|'.join(HTML5_VOID_UNKNOWN)})(?=[\s/>])"
+    r"(?:[^>\"']|\"[^\"]*\"|'[^']*')*>",
+    re.I,
+)
+# Character references a browser turns into U+FFFD (NUL, surrogates, beyond Unicode):
+# they mean nothing, and a U+FFFD would make the article look undecodable.
+_CHAR_REF_RE = re.compile(r"&#(?:[xX]([0-9a-fA-F]+)|([0-9]+));?")
+_SURROGATE_RE = re.compile("[\ud800-\udfff]")
+# Nesting beyond this is unwrapped (the text stays, the wrappers go): the tree walks
+# of the Markdown and text steps stay far from Python's recursion limit.
+MAX_DEPTH = 200
 
 
-def parse_fragment(html: str) -> etree._Element:
+class ParseTruncated(ValueError):
+    """The HTML parser stopped before the end of a body (libxml2 gives up past 2048
+    levels of nesting, or on bytes it cannot read): publishing the rest would be a
+    silently cut article."""
+
+
+def _meaningless_ref(match: re.Match[str]) -> str:
+    hex_digits, digits = match.groups()
+    try:
+        point = int(hex_digits, 16) if hex_digits else int(digits)
+    except ValueError:
+        return ""
+    if point == 0 or 0xD800 <= point <= 0xDFFF or point > 0x10FFFF:
+        return ""
+    return match.group(0)
+
+
+_VOID_START_RE = re.compile(rf"<(?:{'|'.join(HTML5_VOID_UNKNOWN)})", re.I)
+
+
+def prepare_html(html: str) -> str:
+    """A body's HTML as libxml2 must see it to read it as a browser does: NUL and
+    surrogate character references removed, HTML5 void elements closed. (Lone
+    surrogates, a half emoji from ``json.loads``, at which libxml2 stops reading, are
+    removed by :func:`parse_fragment` when it meets one.)"""
+    if "&#" in html:
+        html = _CHAR_REF_RE.sub(_meaningless_ref, html)
+    if _VOID_START_RE.search(html):
+        html = _VOID_TAG_RE.sub(lambda m: f"{m.group(0)}</{m.group(1)}>", html)
+    return html
+
+
+def _fatal_errors() -> list[etree._LogEntry]:
+    """The fatal errors of the last parse: libxml2 stopped reading there."""
+    return [e for e in _PARSER.error_log if e.level >= etree.ErrorLevels.FATAL]
+
+
+def parse_fragment(html: str, *, strict: bool = False) -> etree._Element:
     """Parse an HTML fragment into one wrapper ``<div>`` (as lxml.html's
-    ``fragment_fromstring(html, create_parent="div")`` does)."""
+    ``fragment_fromstring(html, create_parent="div")`` does).
+
+    ``strict``: raise :class:`ParseTruncated` when the parser stopped early.
+    """
     root = _PARSER.makeelement("div")
     if not html or not html.strip():
         return root
+    html = prepare_html(html)
     if not _FULL_HTML_RE.match(html):
         html = f"<html><body>{html}</body></html>"
-    body = etree.fromstring(html, _PARSER).find("body")
+    document = etree.fromstring(html, _PARSER)
+    fatal = _fatal_errors()
+    if fatal and _SURROGATE_RE.search(html):
+        # Searched only then: a scan of every body would cost more than the parse.
+        document = etree.fromstring(_SURROGATE_RE.sub("", html), _PARSER)
+        fatal = _fatal_errors()
+    if strict and fatal:
+        raise ParseTruncated(f"line {fatal[0].line}: {fatal[0].message}")
+    body = document.find("body")
     if body is not None:
         if body.text and body.text.strip():
             root.text = body.text
@@ -99,18 +166,34 @@ drop_tag = lxml.html.HtmlMixin.drop_tag
 
 
 def clean_body(html: str, base_url: str) -> CleanBody:
-    """Clean a body fragment: the one sanitising step before Markdown."""
-    root = parse_fragment(_CONTROL_RE.sub("", html))
+    """Clean a body fragment: the one sanitising step before Markdown.
+
+    Raises :class:`ParseTruncated` when the parser could not read the whole body.
+    Nothing is removed for its position: ads go by each source's own selectors.
+    """
+    root = parse_fragment(_CONTROL_RE.sub("", html), strict=True)
     _drop_unsafe(root)
     images = _fix_images(root, base_url)
     _fix_links(root, base_url)
     _strip_attributes(root)
     _drop_empty(root)
-    dropped = _drop_trailing_image_block(root)
-    if dropped:
-        images = images[: len(images) - dropped]
+    _flatten_deep(root)
     out = inner_html(root)
     return CleanBody(html=out, images=images, text=tree_text(root))
+
+
+def _flatten_deep(root: etree._Element, limit: int = MAX_DEPTH) -> None:
+    """Unwrap the elements nested deeper than ``limit`` (their content stays)."""
+    depth = {root: 0}
+    deep = []
+    for el in root.iter():
+        if el is root:
+            continue
+        level = depth[el] = depth[el.getparent()] + 1
+        if level > limit:
+            deep.append(el)
+    for el in reversed(deep):  # children first: each unwrap moves finished content up
+        drop_tag(el)
 
 
 _ASCII_SPACE_RE = re.compile(r"[ \t\r\n\f\v]+")
@@ -122,14 +205,86 @@ def one_line(text: str) -> str:
     return _ASCII_SPACE_RE.sub(" ", text or "").strip(" ")
 
 
+TITLE_MAX_CHARS = 300
+# Bidi embedding/override/isolate controls: in a title they reorder what follows
+# (and the site's page and list around it); marks (U+200E/U+200F) are harmless.
+_BIDI_CONTROL_RE = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
+def clean_title(text: str) -> str:
+    """A title for the site: :func:`one_line`, without controls, lone surrogates and
+    bidi overrides, at most ``TITLE_MAX_CHARS`` characters (cut at a space when one
+    is near, ``…`` added)."""
+    text = _SURROGATE_RE.sub("", text or "")
+    text = _BIDI_CONTROL_RE.sub("", _CONTROL_RE.sub(" ", text))
+    text = one_line(text)
+    if len(text) <= TITLE_MAX_CHARS:
+        return text
+    cut = text[: TITLE_MAX_CHARS - 1]
+    space = cut.rfind(" ")
+    if space > TITLE_MAX_CHARS * 3 // 4:
+        cut = cut[:space]
+    return cut.rstrip() + "…"
+
+
+def strip_surrogates(item: object) -> None:
+    """Remove lone surrogates from every text field of ``item`` (a dataclass)."""
+    for name, value in vars(item).items():
+        if isinstance(value, str) and _SURROGATE_RE.search(value):
+            setattr(item, name, _SURROGATE_RE.sub("", value))
+        elif isinstance(value, list) and any(
+            isinstance(v, str) and _SURROGATE_RE.search(v) for v in value
+        ):
+            setattr(item, name, [_SURROGATE_RE.sub("", v) if isinstance(v, str) else v
+                                 for v in value])  # fmt: skip
+
+
+MOJIBAKE_MIN = 3
+
+
+def is_mojibake(text: str) -> bool:
+    """Whether ``text`` holds bytes that did not decode: several U+FFFD. One or two
+    are what a browser makes of a stray ``&#0;`` or a cut emoji, not a wrong charset."""
+    return text.count("\ufffd") >= MOJIBAKE_MIN
+
+
 BLOCK_ELEMENTS = frozenset(BLOCK_TAGS.replace("h[1-6]", "h1|h2|h3|h4|h5|h6").split("|"))
 
 
+# Where a block boundary joins with nothing: CJK ideographs, kana, CJK and full-width
+# punctuation (Chinese paragraphs have no space between them; Hangul uses spaces).
+_CJK = (
+    "\u2e80-\u2fdf\u3000-\u303f\u3040-\u30ff\u3100-\u312f\u31a0-\u31ff\u3200-\u4dbf"
+    "\u4e00-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef\U00020000-\U0003134f"
+)
+_BOUNDARY = "\x00"  # never in text: controls are removed before parsing
+_BOUNDARY_RUN_RE = re.compile(rf"[\s{_BOUNDARY}]*{_BOUNDARY}[\s{_BOUNDARY}]*")
+_CJK_RE = re.compile(f"[{_CJK}]")
+
+
+def _join_blocks(text: str) -> str:
+    """``text`` with each run of whitespace holding a block boundary replaced: by
+    nothing beside a CJK character, else by one space; other whitespace runs as one
+    space; stripped."""
+    if _BOUNDARY in text:
+
+        def join(match: re.Match[str]) -> str:
+            start, end = match.span()
+            if (start and _CJK_RE.match(text, start - 1)) or _CJK_RE.match(text, end):
+                return ""
+            return " "
+
+        text = _BOUNDARY_RUN_RE.sub(join, text)
+    return _SPACE_RE.sub(" ", text).strip()
+
+
 def tree_text(root: etree._Element) -> str:
-    """:func:`plain_text` of ``root``'s content, read from the tree."""
+    """:func:`plain_text` of ``root``'s content, read from the tree: where blocks meet,
+    nothing when a CJK character stands on either side, else one space. (Recursive:
+    :func:`clean_body` unwraps nesting past ``MAX_DEPTH`` first.)"""
     parts: list[str] = []
     _collect_text(root, parts)
-    return _SPACE_RE.sub(" ", "".join(parts)).strip()
+    return _join_blocks("".join(parts))
 
 
 def _collect_text(el: etree._Element, parts: list[str]) -> None:
@@ -139,20 +294,20 @@ def _collect_text(el: etree._Element, parts: list[str]) -> None:
         if isinstance(child.tag, str):  # comments are not text
             block = child.tag in BLOCK_ELEMENTS
             if block:
-                parts.append(" ")
+                parts.append(_BOUNDARY)
             _collect_text(child, parts)
             if block:
-                parts.append(" ")
+                parts.append(_BOUNDARY)
         if child.tail:
             parts.append(child.tail)
 
 
 def plain_text(html: str) -> str:
-    """Visible text of an HTML fragment on one line: blocks separated, entities decoded."""
-    text = _COMMENT_RE.sub("", html or "")
-    text = _BLOCK_RE.sub(" ", text)
-    text = htmllib.unescape(_TAG_RE.sub("", text))
-    return _SPACE_RE.sub(" ", text).strip()
+    """Visible text of an HTML fragment on one line: entities decoded, blocks joined as
+    :func:`tree_text` joins them."""
+    text = _COMMENT_RE.sub("", (html or "").replace(_BOUNDARY, ""))
+    text = _BLOCK_RE.sub(_BOUNDARY, text)
+    return _join_blocks(htmllib.unescape(_TAG_RE.sub("", text)))
 
 
 def inner_html(root: etree._Element) -> str:
@@ -218,10 +373,6 @@ def _strip_attributes(root: etree._Element) -> None:
 _WITH_ATTRIBUTES = etree.XPath(".//*[@*]")  # in C: most elements have none
 
 
-def _has_text(el: etree._Element) -> bool:
-    return any(text.strip() for text in el.itertext())
-
-
 def _drop_empty(root: etree._Element) -> None:
     """Remove wrappers that hold neither text nor an image (nor a rule)."""
     # One pass marking the ancestors of every text and image: asking each element
@@ -241,30 +392,6 @@ def _mark(el: etree._Element | None, full: set[etree._Element]) -> None:
     while el is not None and el not in full:
         full.add(el)
         el = el.getparent()
-
-
-def _drop_trailing_image_block(root: etree._Element) -> int:
-    """Drop the last block when it holds only images (the sites' ad pattern).
-
-    Returns how many images went with it.
-    """
-    if not _has_text(root):
-        return 0  # an all-image body is not an ad; validation decides about it
-    node = root
-    while True:
-        children = [c for c in node if isinstance(c.tag, str)]
-        if not children or (children[-1].tail or "").strip():
-            return 0
-        last = children[-1]
-        if last.tag in VOID_CONTENT:
-            return 0
-        if _has_text(last):
-            node = last
-            continue
-        count = sum(1 for _ in last.iter("img"))
-        if count:
-            drop_tree(last)
-        return count
 
 
 def replace_image_sources(html: str, sources: dict[str, str]) -> str:

@@ -11,6 +11,14 @@ FilesPipeline); nothing here needs Scrapy.
 - ``static``: images go to ``{NEWSBOT_STATIC_DIR}/images/{source}/<sha1>.<ext>`` (the
   site's ``static/`` folder by default) and are linked as ``/images/{source}/<sha1>.<ext>``;
   an image used by several articles is stored once.
+
+The cover (front matter ``thumbnail``) is different: the site's theme (Mainroad) shows
+it as ``{{ .Params.thumbnail | relURL }}``, which cannot address a page bundle's file
+(a bare name becomes ``/<name>``, and where Hugo publishes a bundle's files depends on
+its version: 0.147.8 puts those of ``index.zh-CN.md`` under a nested path). So in both
+local modes the cover is a static file, ``images/{source}/<sha1>.<ext>`` (in bundle mode
+a copy of the bundle's), written without a leading slash: ``relURL`` then makes it
+``/images/...`` below the site's baseURL path, whatever that is.
 """
 
 from __future__ import annotations
@@ -40,6 +48,7 @@ PILLOW_HINT = "pip install 'newsbot[images]' (or pip install pillow)"
 # The attribute of an Article that holds its remote → local image links during the
 # pipeline (not a field: items and feeds keep the sources' URLs).
 LOCAL_ATTR = "_newsbot_local_images"
+COVER_ATTR = "_newsbot_local_cover"  # the cover's static path (see the module doc)
 
 # What a browser sends for an <img>; servers pick the format from it.
 ACCEPT = "image/avif,image/webp,image/apng,image/png,image/jpeg,image/*;q=0.8,*/*;q=0.5"
@@ -207,6 +216,20 @@ def local_images(item: Article) -> dict[str, str]:
     return getattr(item, LOCAL_ATTR, None) or {}
 
 
+def cover_path(name: str, item: Article) -> str:
+    """The static path of an article's cover image ``name`` (``<sha1>.<ext>``), which is
+    also its front matter value: ``images/{source}/<name>``, no leading slash."""
+    return store_path(STATIC, name, item, PurePosixPath())
+
+
+def set_local_cover(item: Article, link: str) -> None:
+    setattr(item, COVER_ATTR, link)
+
+
+def local_cover(item: Article) -> str:
+    return getattr(item, COVER_ATTR, None) or ""
+
+
 def rewrite_markdown(markdown: str, links: dict[str, str]) -> str:
     """Links to the images (``![alt](url)``, ``![alt](url "title")``) to the local copies.
 
@@ -223,11 +246,12 @@ def with_local_images(item: Article) -> Article:
     """The article as its file shows it: a copy whose body (Markdown and HTML) and
     cover link the local copies; the article itself when it has none."""
     links = local_images(item)
-    if not links:
+    cover = local_cover(item)
+    if not links and not cover:
         return item
     return replace(
         item,
         body=rewrite_markdown(item.body, links),
         body_html=replace_image_sources(item.body_html, links),
-        thumbnail=links.get(item.thumbnail, item.thumbnail),
+        thumbnail=cover or item.thumbnail,
     )

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
 
-# Fields an article must carry; the rest have defaults. Without an id the file is named
-# by the MD5 of title and date (the site's rule).
-REQUIRED_FIELDS = ("url", "title", "date", "body")
+# Fields every article must carry; the rest have defaults. Not the id: an article
+# without one is named as the site names it, MD5 of title + date (exporter).
+REQUIRED_FIELDS = ("url", "lang", "title", "date", "body")
 
 
 @dataclass

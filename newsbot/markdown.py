@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from newsbot import treemarkdown
 from newsbot.html import parse_fragment
+from newsbot.treemarkdown import _LINE_RE
 
 if TYPE_CHECKING:
     from bs4 import BeautifulSoup, Tag
@@ -52,7 +53,27 @@ def converter() -> MarkdownConverter:
                 return super().escape(text, parent_tags)  # code is shown literally
             return escape_text(text)
 
-    return SafeConverter()
+        def convert_li(self, el: Tag, text: str, parent_tags: set[str]) -> str:
+            """markdownify's, with an <ol> item's number counted once per list:
+            markdownify counts each item's preceding siblings (quadratic)."""
+            parent = el.parent
+            if parent is None or parent.name != "ol" or not (text or "").strip():
+                return super().convert_li(el, text, parent_tags)
+            positions = self._positions.get(id(parent))
+            if positions is None or positions[0] is not parent:
+                items = parent.find_all("li", recursive=False)
+                numbers = {id(li): k for k, li in enumerate(items)}
+                positions = self._positions[id(parent)] = (parent, numbers)
+            start = parent.get("start")
+            first = int(start) if start and str(start).isnumeric() else 1
+            bullet = f"{first + positions[1][id(el)]}. "
+            indent = " " * len(bullet)
+            text = _LINE_RE.sub(lambda m: indent + m.group(1) if m.group(1) else "", text.strip())
+            return bullet + text[len(bullet) :] + "\n"
+
+    converter = SafeConverter()
+    converter._positions = {}  # type: ignore[attr-defined]  # filled per convert_soup
+    return converter
 
 
 def to_markdown(html: str) -> str:
@@ -62,7 +83,11 @@ def to_markdown(html: str) -> str:
     root = parse_fragment(html)
     markdown = treemarkdown.to_markdown(root, escape_text)
     if markdown is None:
-        markdown = converter().convert_soup(soup_of(root)).strip()
+        fallback = converter()
+        try:
+            markdown = fallback.convert_soup(soup_of(root)).strip()
+        finally:
+            fallback._positions.clear()  # type: ignore[attr-defined]
     return markdown
 
 

@@ -30,7 +30,16 @@ from newsbot.exporter import (
     write_atomic,
 )
 from newsbot.extensions.state import ExportState
-from newsbot.html import IMAGE_SCHEMES, clean_body, one_line, safe_url
+from newsbot.html import (
+    IMAGE_SCHEMES,
+    ParseTruncated,
+    clean_body,
+    clean_title,
+    is_mojibake,
+    one_line,
+    safe_url,
+    strip_surrogates,
+)
 from newsbot.items import REQUIRED_FIELDS, Article
 from newsbot.markdown import summarize, to_markdown
 from newsbot.store import EXPORTED, REJECTED, Record, read_record
@@ -86,6 +95,7 @@ class ValidatePipeline(_Step):
 
     def process_item(self, item: Any) -> Article:
         item = as_article(item)
+        strip_surrogates(item)  # a half emoji: nothing to show, and no UTF-8 for it
         for name in REQUIRED_FIELDS:
             value = item.body_html or item.body if name == "body" else getattr(item, name)
             if not isinstance(value, str) or not value.strip():
@@ -107,7 +117,7 @@ class NormalisePipeline(_Step):
 
     def process_item(self, item: Article) -> Article:
         item.id = item.id.strip()
-        item.title = one_line(item.title)
+        item.title = clean_title(item.title)
         item.author = one_line(item.author)
         try:
             item.date = normalize_date(item.date, self.zone)
@@ -115,15 +125,19 @@ class NormalisePipeline(_Step):
             raise self.drop(item, "bad_date", str(exc)) from None
         item.thumbnail = safe_url(item.thumbnail, item.url, IMAGE_SCHEMES)
         if item.body_html:
-            cleaned = clean_body(item.body_html, item.url)
-            if not cleaned.text:
+            try:
+                cleaned = clean_body(item.body_html, item.url)
+            except ParseTruncated as exc:
+                raise self.drop(item, "truncated", f"body not fully readable: {exc}") from None
+            # A photo story (a title and images, little or no text) is an article.
+            if not cleaned.text and not cleaned.images:
                 raise self.drop(item, "empty_body", "no text left after cleaning")
             item.body_html, item.images, text = cleaned.html, cleaned.images, cleaned.text
         else:
             text = " ".join(item.body.split())
-        if len(text) < self.min_body_chars:
+        if len(text) < self.min_body_chars and not item.images:
             raise self.drop(item, "too_short", f"{len(text)} characters: not an article")
-        if REPLACEMENT_CHAR in item.title + text:
+        if is_mojibake(item.title + text):
             # Bytes that did not decode: never publish mojibake.
             raise self.drop(item, "mojibake", "undecodable bytes in title or body")
         item.summary = summarize(text, item.lang)
@@ -310,6 +324,7 @@ class LocalImagesPipeline(FilesPipeline):
         self.convert_formats = images.convert_formats(settings)
         self.export = ExportPipeline(crawler)
         self.export_root = self.export.exporter.export_dir
+        self.static_root = images.static_dir(settings)  # covers (newsbot.images)
         # Images may redirect to a CDN; Scrapy's RedirectMiddleware follows them then.
         self.allow_redirects = True
         self._handle_statuses(True)
@@ -464,7 +479,28 @@ class LocalImagesPipeline(FilesPipeline):
             self.stats.inc_value(f"newsbot/images/errors/{reason}")
         self.stats.inc_value("newsbot/images/local", len(links))
         images.set_local_images(item, links)
+        cover = links.get(item.thumbnail) if item.thumbnail else None
+        if cover:
+            images.set_local_cover(item, self.cover(cover, item))
         return item
+
+    def cover(self, link: str, item: Article) -> str:
+        """The cover's front matter value: its static path (newsbot.images), in bundle
+        mode a copy of the bundle's file there; "" (the remote URL stays) if that fails."""
+        name = PurePosixPath(link).name.removeprefix(images.BUNDLE_PREFIX)
+        path = images.cover_path(name, item)
+        if self.mode == images.STATIC:
+            return path
+        target = self.static_root.joinpath(*PurePosixPath(path).parts)
+        try:
+            if not target.exists():
+                source = self.store.path_of(str(self.bundle_dir(item) / PurePosixPath(link).name))
+                if write_atomic(target, source.read_bytes(), replace=False):
+                    ExportState.of(self.crawler).wrote(item.source, target)
+        except OSError as exc:
+            self.logger.warning("Could not copy cover %s to %s: %s", link, target, exc)
+            return ""
+        return path
 
     def place(self, path: str, item: Article) -> str | None:
         """The image's path for this article: where it was stored, or (an image shared

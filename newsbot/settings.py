@@ -59,6 +59,8 @@ NEWSBOT_RETRY_BACKOFF_MAX = 60.0
 
 # --- output -----------------------------------------------------------------
 ITEM_PIPELINES = {
+    # Counts the fields each parsed article lacks, for the monitors (newsbot/fieldcoverage.py).
+    "newsbot.fieldcoverage.FieldCoveragePipeline": 50,
     "newsbot.pipelines.ValidatePipeline": 100,
     "newsbot.pipelines.NormalisePipeline": 200,
     "newsbot.pipelines.LocalImagesPipeline": 250,  # NEWSBOT_IMAGES (off by default)
@@ -79,6 +81,9 @@ SPIDER_MIDDLEWARES = {
 EXTENSIONS = {
     "newsbot.extensions.state.ExportState": 0,
     "newsbot.extensions.report.CrawlReport": 500,
+    # Spidermon's monitors (newsbot/monitors.py); before CrawlReport, which records
+    # the monitors that failed in runs.jsonl.
+    "newsbot.monitors.Monitors": 400,
     "newsbot.extensions.quietlog.QuietNetworkErrors": 0,
     "newsbot.extensions.gctune.GCTune": 0,
     # With JOBDIR: a killed or finished job does not filter the next run's requests.
@@ -118,6 +123,35 @@ NEWSBOT_GIT_COMMIT = False
 NEWSBOT_MIN_BODY_CHARS = 20
 # Zone that dates with an explicit offset are converted to (the sources' local time).
 NEWSBOT_TIMEZONE = "Asia/Shanghai"
+
+# --- monitors and alerts (README: "Alerts and the health page") --------------------
+# Spidermon runs newsbot.monitors.SourceMonitorSuite when each source's crawl closes;
+# SPIDERMON_ENABLED = False turns the monitors (and so the alerts) off.
+SPIDERMON_ENABLED = True
+SPIDERMON_SPIDER_CLOSE_MONITORS = ["newsbot.monitors.SourceMonitorSuite"]
+SPIDERMON_EXPECTED_FINISH_REASONS = ["finished", "closespider_timeout"]
+# Most failed requests and parser errors a run may have.
+NEWSBOT_MONITOR_MAX_ERRORS = 0
+# Fewest articles the lists of a source must give.
+NEWSBOT_MONITOR_MIN_DISCOVERED = 1
+# Least share of a run's new articles that must be written (the rest: dropped or failed).
+NEWSBOT_MONITOR_MIN_EXPORTED_RATIO = 0.5
+# Least share of parsed articles that must have each field (0: counted, never alerted).
+NEWSBOT_MONITOR_FIELD_COVERAGE = {"title": 1.0, "date": 1.0, "body": 1.0, "thumbnail": 0.0}
+# A source that exported nothing in this many runs in a row is dark (monitor, report,
+# health page); 0: never.
+NEWSBOT_DARK_RUNS = 3
+# Where failed monitors send alerts: any of "email", "slack", "telegram", "discord"
+# (Spidermon's actions, configured by its SPIDERMON_* settings; needs
+# pip install 'newsbot[alerts]') or an action's class path. Empty: no alerts.
+NEWSBOT_ALERTS = []
+# What the alerts say: newsbot/templates/newsbot/alert.jinja (source, failed monitors, why).
+SPIDERMON_TELEGRAM_MESSAGE_TEMPLATE = "newsbot/alert.jinja"
+SPIDERMON_DISCORD_MESSAGE_TEMPLATE = "newsbot/alert.jinja"
+SPIDERMON_SLACK_MESSAGE_TEMPLATE = "newsbot/alert.jinja"
+SPIDERMON_SLACK_NOTIFIER_INCLUDE_ERROR_ATTACHMENTS = False  # the message says it all
+SPIDERMON_EMAIL_SUBJECT = "newsbot: monitors failed for {{ data.meta.source }}"
+SPIDERMON_BODY_TEXT_TEMPLATE = "newsbot/alert.jinja"
 
 # --- distributed crawling (README: "Distributed crawling on Redis") --------------
 # With NEWSBOT_REDIS_URL (setting or environment variable) the add-on makes a crawl a

@@ -63,10 +63,15 @@ def test_rss_entries_with_author_image_and_date_in_the_feed_offset():
         "Hello & welcome",
         "Ann Writer",
     )
-    assert first.date == "2025-02-10 09:29:04"
+    # Issue 13.1: wall time in the site's zone (NEWSBOT_TIMEZONE, default Asia/Shanghai),
+    # never the feed's own offset (+0000 here: 8 hours early on the site).
+    assert first.date == "2025-02-10 17:29:04"
     assert first.thumbnail == "https://cdn.example.org/hello.jpg"
-    shanghai = feed.parse_feed(RSS, "", ZoneInfo("Asia/Shanghai")).entries[0]
-    assert shanghai.date == "2025-02-10 17:29:04"
+    # A source's zone is only for dates that name none: never the zone written in.
+    london = feed.parse_feed(RSS, "", ZoneInfo("Europe/London")).entries[0]
+    assert london.date == "2025-02-10 17:29:04"
+    site_utc = feed.parse_feed(RSS, "", ZoneInfo("Asia/Shanghai"), "UTC").entries[0]
+    assert site_utc.date == "2025-02-10 09:29:04"
 
 
 def test_atom_and_news_sitemap():
@@ -81,7 +86,7 @@ def test_atom_and_news_sitemap():
     assert (news.url, news.title, news.date) == (
         "https://news.example/a",
         "News A",
-        "2025-02-10 09:29:04",
+        "2025-02-10 17:29:04",
     )
 
 

@@ -59,20 +59,24 @@ def test_empty_wrappers_and_comments_go():
     assert out == "<section><p>ab</p></section>"
 
 
-def test_trailing_image_only_block_is_dropped():
+def test_a_final_photo_is_kept():
+    """Issue 13.6: articles end with photos; ads go by the sources' own selectors
+    (qq's trailing image-only ``.qnt-p``: tests/test_parser_qq.py), never by position."""
     body = clean(
         '<p>text</p><p><img src="https://i/1"></p><p>more</p>'
-        '<p class="qnt-p"><img src="https://ad/1"><img src="https://ad/2"></p>'
+        '<p class="caption"><img src="https://i/2"><img src="https://i/3"></p>'
+    )
+    assert body.images == ["https://i/1", "https://i/2", "https://i/3"]
+    assert body.html.endswith('<img src="https://i/3" alt=""></p>')
+
+
+def test_a_nested_final_photo_is_kept():
+    body = clean(
+        '<section><p>text</p><figure><span><img src="https://i/1"></span></figure></section>'
     )
     assert body.images == ["https://i/1"]
-    assert "ad/" not in body.html and body.html.endswith("<p>more</p>")
-
-
-def test_nested_trailing_image_block_is_dropped():
-    body = clean(
-        '<section><p>text</p><figure><span><img src="https://ad/1"></span></figure></section>'
-    )
-    assert body.html == "<section><p>text</p></section>"
+    assert body.html == '<section><p>text</p><figure><span><img src="https://i/1" alt="">' \
+        "</span></figure></section>"
 
 
 def test_image_only_body_is_left_alone():

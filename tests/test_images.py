@@ -36,6 +36,8 @@ from tests.test_hugo_site import SITE, hugo_binary, run_hugo
 IMAGE_LINK = re.compile(r"!\[[^\]]*\]\(([^)\s]+)")
 BUNDLE_NAME = re.compile(r"^img-[0-9a-f]{40}\.(png|jpg)$")
 STATIC_LINK = re.compile(r"^/images/qq/[0-9a-f]{40}\.(png|jpg)$")
+# The cover in both local modes: a static file, no leading slash (the theme's relURL).
+COVER_LINK = re.compile(r"^images/qq/[0-9a-f]{40}\.(png|jpg)$")
 SEED = "20250210A06D7U00"
 SEED_URL = f"https://new.qq.com/rain/a/{SEED}"
 RETRIED_IMAGE = "/inews.gtimg.com/om_bt/OJO7z2IdzINHScrSs0b_VFO96prrZQl74XmCIQW6wmK87AA/641"
@@ -72,10 +74,13 @@ def local_file(mode: str, article: Path, link: str, static: Path) -> Path:
 
 
 def check_article(mode: str, path: Path, item: dict, static: Path,
-                  broken: tuple[str, ...] = (BROKEN_URL,)) -> list[str]:  # fmt: skip
+                  broken: tuple[str, ...] = (BROKEN_URL,),
+                  covers: Path | None = None) -> list[str]:  # fmt: skip
     """The file links a local copy of each image of ``item`` (the feed's record, with
     the sources' URLs) holding the bytes the host served, except the ``broken`` ones.
-    Returns the local links."""
+    The cover is a static file below ``covers`` (default ``static``), linked without a
+    leading slash (issue 13.9). Returns the local links, the cover's as the body
+    would link it (``/images/...`` or the bundle's ``img-...``)."""
     post = frontmatter.load(path)
     remote = [item["thumbnail"], *item["images"]] if item["thumbnail"] else item["images"]
     links = ([post["thumbnail"]] if item["thumbnail"] else []) + IMAGE_LINK.findall(post.content)
@@ -83,10 +88,16 @@ def check_article(mode: str, path: Path, item: dict, static: Path,
         assert post["thumbnail"] == ""
     assert len(links) == len(remote), (path, links, remote)
     local = []
-    for url, link in zip(remote, links, strict=True):
+    for k, (url, link) in enumerate(zip(remote, links, strict=True)):
         if url in broken:
             assert link == url  # failed: the remote link stays
             continue
+        if k == 0 and item["thumbnail"]:
+            assert COVER_LINK.match(link), link
+            cover = (covers or static) / link
+            assert cover.read_bytes() == served(url), f"{link} is not the image of {url}"
+            name = link.rsplit("/", 1)[1]
+            link = "/" + link if mode == "static" else f"img-{name}"
         file = local_file(mode, path, link, static)
         data = file.read_bytes()
         assert data == served(url), f"{link} is not the image of {url}"
@@ -127,7 +138,8 @@ def test_bundle_crawl_writes_page_bundles_with_their_images(crawl, site, tmp_pat
     feed = read_feed(feed_file)
     linked = {}
     for path in files:
-        links = check_article("bundle", path, feed[path.parent.name], tmp_path / "static")
+        links = check_article("bundle", path, feed[path.parent.name], tmp_path / "static",
+                              covers=content.parent / "static")  # fmt: skip
         # Nothing in the bundle but its index and the images it links.
         assert {p.name for p in path.parent.iterdir()} == {path.name, *links}
         linked[path.parent.name] = links
@@ -218,7 +230,7 @@ def test_static_crawl_stores_each_image_once_under_the_site_static_folder(crawl,
     assert "newsbot/images/stored" not in later.stats
     assert sorted(p.relative_to(static) for p in static.rglob("*") if p.is_file()) == stored
     post = frontmatter.load(folder / "20261123A0DUP200.zh-CN.md")
-    assert [post["thumbnail"], *IMAGE_LINK.findall(post.content)] == shared
+    assert ["/" + post["thumbnail"], *IMAGE_LINK.findall(post.content)] == shared
 
 
 def test_render_fetches_the_images_of_a_saved_feed(crawl, scrapy_cmd, site, tmp_path):
@@ -235,7 +247,8 @@ def test_render_fetches_the_images_of_a_saved_feed(crawl, scrapy_cmd, site, tmp_
     assert len(rendered.files()) == 6
     for path in rendered.files():
         assert path.name == "index.zh-CN.md"
-        check_article("bundle", path, feed[path.parent.name], tmp_path / "static", broken=())
+        check_article("bundle", path, feed[path.parent.name], tmp_path / "static", broken=(),
+                      covers=content.parent / "static")  # fmt: skip
     check_referers(site, feed)
     assert "newsbot/images/failed" not in rendered.stats
 
@@ -277,7 +290,7 @@ def test_size_and_count_caps_wrong_content_and_conversion(crawl, site, tmp_path)
     post = frontmatter.load(path)
     links = IMAGE_LINK.findall(post.content)
     # cover + 3 body images asked (the cap is 4): too big, not an image, WebP → JPEG
-    assert STATIC_LINK.match(post["thumbnail"])
+    assert COVER_LINK.match(post["thumbnail"])
     assert links[:2] == seed["images"][:2]
     assert re.match(r"^/images/qq/[0-9a-f]{40}\.jpg$", links[2])
     data = (tmp_path / "static" / links[2].lstrip("/")).read_bytes()
@@ -343,23 +356,12 @@ def test_image_host_refuses_hotlinks(server):
 
 # --- Hugo ---------------------------------------------------------------------------
 
-SINGLE_WITH_COVER = """{{ define "main" }}
-<article>
-<h1 id="title">{{ .Title }}</h1>
-{{ with .Params.thumbnail }}<img id="thumbnail" src="{{ . }}" alt="">{{ end }}
-<div id="content">{{ .Content }}</div>
-</article>
-{{ end }}
-"""
-
-
 @pytest.mark.parametrize("mode", ["bundle", "static"])
 def test_hugo_site_shows_the_local_images(crawl, site, tmp_path, mode):
     hugo = hugo_binary()
     site.state["broken_images"].clear()
     root = tmp_path / "site"
     shutil.copytree(SITE, root)
-    (root / "layouts" / "_default" / "single.html").write_text(SINGLE_WITH_COVER)
     result = crawl("qq", *CHANNELS, export_dir=root / "content", NEWSBOT_IMAGES=mode)
     assert result.returncode == 0, result.log
     assert result.stats["newsbot/images/local"] > 20
@@ -367,16 +369,21 @@ def test_hugo_site_shows_the_local_images(crawl, site, tmp_path, mode):
     public = tmp_path / "public"
     run_hugo(hugo, root, public, tmp_path / "hugo-cache")
     assert len(list(public.rglob("news/qq/*/index.html"))) == 6
-    shown = 0
+    shown = covers = 0
     for page in public.rglob("*.html"):
         url = "/" + page.relative_to(public).as_posix()
-        for src in re.findall(r'<img[^>]*\ssrc="([^"]+)"', page.read_text(encoding="utf-8")):
+        html = page.read_text(encoding="utf-8")
+        for src in re.findall(r'<img[^>]*\ssrc="([^"]+)"', html):
             path = urljoin(url, src)
             assert path.startswith("/"), f"{page}: {src} is not on the site"
             assert (public / path.lstrip("/")).is_file(), f"{page}: {src} not in the build"
-            shown += 1
-    # Every cover and body image of every article, and nothing else.
+            if "/news/qq/" in url and url.endswith("/index.html") and url.count("/") > 4:
+                shown += 1  # an article's page
+        covers += html.count('class="thumbnail__image"')
+    # Every cover and body image of every article on its page, and nothing else; the
+    # covers on the list pages too (issue 13.9: through the theme's relURL).
     assert shown == result.stats["newsbot/images/local"]
+    assert covers > 6
 
 
 # --- pieces ---------------------------------------------------------------------------

@@ -34,7 +34,7 @@ def article(**kw) -> Article:
 SHORT_OK = {"NEWSBOT_MIN_BODY_CHARS": 1}
 
 
-@pytest.mark.parametrize("field", ["url", "title", "date"])
+@pytest.mark.parametrize("field", ["url", "lang", "title", "date"])
 def test_validate_drops_missing_required_fields(field):
     crawler = make_crawler()
     with pytest.raises(ArticleDropped, match=f"missing_{field}"):
@@ -42,10 +42,10 @@ def test_validate_drops_missing_required_fields(field):
     assert crawler.stats.get_value(f"newsbot/dropped/missing_{field}") == 1
 
 
-def test_an_article_without_id_is_kept_for_the_md5_name():
-    crawler = make_crawler()
-    item = ValidatePipeline.from_crawler(crawler).process_item(article(id=""))
-    assert item.id == "" and not crawler.stats.get_value("newsbot/dropped/missing_id")
+def test_an_article_without_an_id_is_an_article():
+    """Issue 13.2: the exporter names it by the site's rule (MD5 of title + date)."""
+    item = ValidatePipeline.from_crawler(make_crawler()).process_item(article(id=""))
+    assert item.id == ""
 
 
 def test_validate_drops_missing_body():
@@ -57,7 +57,8 @@ def test_validate_drops_missing_body():
 
 def test_validate_accepts_a_feed_dict():
     item = ValidatePipeline.from_crawler(make_crawler()).process_item(
-        {"id": "a", "url": "https://e/a", "title": "t", "date": "2025-01-01", "body": "b", "x": 1}
+        {"id": "a", "url": "https://e/a", "lang": "en", "title": "t", "date": "2025-01-01",
+         "body": "b", "x": 1}
     )
     assert isinstance(item, Article) and item.body == "b"
 
@@ -70,7 +71,7 @@ def test_normalise_cleans_body_dates_whitespace_and_summarises():
         '<p>正文</p><p><img src="https://inews.gtimg.com/a/641" alt="图片"></p><p>完</p>'
     )
     assert item.images == ["https://inews.gtimg.com/a/641"]
-    assert item.summary == "正文 完"
+    assert item.summary == "正文完"  # issue 13.5: no space between Chinese blocks
 
 
 def test_normalise_drops_bad_dates_and_empty_bodies():
@@ -133,7 +134,7 @@ def test_normalise_drops_non_articles_and_mojibake():
     crawler = make_crawler()
     step = NormalisePipeline.from_crawler(crawler)
     with pytest.raises(ArticleDropped, match="too_short"):
-        step.process_item(article(body_html="<p>视频</p><p><img src='https://i/1.jpg'></p>"))
+        step.process_item(article(body_html="<p>视频</p><p>见下</p>"))
     with pytest.raises(ArticleDropped, match="mojibake"):
         step.process_item(article(body_html="<p>" + "正文\ufffd" * 20 + "</p>"))
     assert crawler.stats.get_value("newsbot/dropped/too_short") == 1

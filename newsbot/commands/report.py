@@ -1,7 +1,9 @@
 """``scrapy report``: the recent runs per source, from {NEWSBOT_STATE_DIR}/runs.jsonl.
 
-Flags a source that exported nothing in its last ``--stale`` runs; with
-``--check`` that also makes the exit status 1 (for monitoring).
+Flags a source that exported nothing in its last ``--stale`` runs (default
+NEWSBOT_DARK_RUNS, as the monitors); with ``--check`` that also makes the exit
+status 1 (for monitoring). ``--html PATH`` writes the health page instead of the
+table (newsbot/healthpage.py).
 """
 
 from __future__ import annotations
@@ -15,7 +17,9 @@ from typing import TYPE_CHECKING, Any
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
+from newsbot import healthpage
 from newsbot.extensions.report import RUNS_FILE
+from newsbot.monitors import is_dark
 
 if TYPE_CHECKING:
     import argparse
@@ -83,7 +87,7 @@ def stale_sources(runs: list[dict[str, Any]], last: int) -> list[str]:
     return sorted(
         source
         for source, history in by_source.items()
-        if len(history) >= last and not any(r.get("exported") for r in history[-last:])
+        if is_dark(history, last)
     )
 
 
@@ -101,20 +105,38 @@ class Command(ScrapyCommand):
         super().add_options(parser)
         parser.add_argument("--runs", type=int, default=20, help="how many recent runs to show")
         parser.add_argument(
-            "--stale", type=int, default=3, metavar="N",
-            help="flag sources that exported nothing in their last N runs (default 3)",
+            "--stale", type=int, default=None, metavar="N",
+            help="flag sources that exported nothing in their last N runs "
+            "(default: NEWSBOT_DARK_RUNS)",
+        )  # fmt: skip
+        parser.add_argument("--html", metavar="PATH", help="write the health page to PATH")
+        parser.add_argument(
+            "--days", type=float, default=7,
+            help="days of history the health page charts (default 7)",
         )  # fmt: skip
         parser.add_argument("--check", action="store_true", help="exit 1 when a source is flagged")
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        if opts.stale is None:
+            opts.stale = self.settings.getint("NEWSBOT_DARK_RUNS") or 3
         if opts.runs < 1 or opts.stale < 1:
             raise UsageError("--runs and --stale must be at least 1")
+        if opts.days <= 0:
+            raise UsageError("--days must be more than 0")
         path = Path(self.settings.get("NEWSBOT_STATE_DIR")) / RUNS_FILE
-        if not path.is_file():
+        if not path.is_file() and not opts.html:
             print(f"No runs recorded yet ({path} does not exist).")
             return
-        runs = read_runs(path)
-        print(table(runs[-opts.runs :]))
+        runs = read_runs(path) if path.is_file() else []
+        if opts.html:  # a page even before the first run: "0 sources"
+            counts = healthpage.write(
+                Path(opts.html), runs, days=opts.days, dark_runs=opts.stale,
+                expected_finish=tuple(self.settings.getlist("SPIDERMON_EXPECTED_FINISH_REASONS")),
+            )  # fmt: skip
+            print(f"Wrote {opts.html}: {counts['sources']} sources, {counts['dark']} dark, "
+                  f"{counts['failing']} failing")  # fmt: skip
+        else:
+            print(table(runs[-opts.runs :]))
         flagged = stale_sources(runs, opts.stale)
         for source in flagged:
             print(f"WARNING: {source} exported nothing in its last {opts.stale} runs")

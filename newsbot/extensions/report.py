@@ -47,6 +47,15 @@ def summarize_stats(stats: dict[str, Any]) -> dict[str, Any]:
         "dropped": group("newsbot/dropped/"),
         "errors": sum(errors.values()),
         "error_kinds": errors,
+        # Field coverage of the articles parsed (newsbot/fieldcoverage.py) and the
+        # monitors that failed (newsbot/monitors.py).
+        "parsed": stats.get("newsbot/fields/items", 0),
+        "missing": {
+            k.removesuffix("/missing"): v
+            for k, v in group("newsbot/fields/").items()
+            if k.endswith("/missing")
+        },
+        "monitors_failed": group("newsbot/monitors/failed/"),
     }
 
 

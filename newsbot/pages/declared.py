@@ -21,7 +21,7 @@ import jmespath
 import lxml.html
 from parsel import Selector, SelectorList
 
-from newsbot.dates import DateError, format_date, parse_date
+from newsbot.dates import DateError, to_site_time
 from newsbot.html import inner_html, one_line
 from newsbot.items import Article
 from newsbot.parsers.common import ArticlePageBase, ListAPIError, ListEntry, ListPage, first
@@ -138,61 +138,16 @@ def fill(template: str, values: dict[str, str]) -> str | None:
     return _FORMAT_FIELD_RE.sub(lambda m: values[m.group(1)], template)
 
 
-def site_time(value: str, source_zone: ZoneInfo, site_zone: ZoneInfo, now: datetime) -> str:
-    """A date in any form the sources give, as wall time in the site's zone; a naive
-    date is read in the source's zone. "" when it is no date."""
+def site_time(value: str, source_zone: ZoneInfo, site_zone: ZoneInfo,
+              now: datetime | None = None) -> str:  # fmt: skip
+    """A date in any form the sources give, as wall time in the site's zone (a naive
+    date read in the source's zone); "" when it is no date."""
     if not value:
         return ""
     try:
-        moment = parse_date(value)
+        return to_site_time(value, source_zone, site_zone, now=now)
     except DateError:
-        moment = relative_date(value, now.astimezone(source_zone))
-        if moment is None:
-            return ""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=source_zone)
-    return format_date(moment, site_zone)
-
-
-_RELATIVE = (
-    (re.compile(r"^\s*刚刚\s*$"), lambda m, now: now),
-    (re.compile(r"^\s*(\d+)\s*秒[钟鐘]?前\s*$"), lambda m, now: now - _delta(seconds=m[1])),
-    (re.compile(r"^\s*(\d+)\s*分[钟鐘]?前\s*$"), lambda m, now: now - _delta(minutes=m[1])),
-    (re.compile(r"^\s*(\d+)\s*小[时時]前\s*$"), lambda m, now: now - _delta(hours=m[1])),
-    (re.compile(r"^\s*(\d+)\s*天前\s*$"), lambda m, now: now - _delta(days=m[1])),
-)
-_DAY_WORDS = {"今天": 0, "昨天": 1, "前天": 2, "今日": 0, "昨日": 1, "前日": 2}
-_DAY_TIME_RE = re.compile(r"^\s*(今天|昨天|前天|今日|昨日|前日)\s*(\d{1,2})[:：](\d{2})\s*$")
-_MONTH_DAY_RE = re.compile(r"^\s*(\d{1,2})[-/月](\d{1,2})日?\s+(\d{1,2})[:：](\d{2})\s*$")
-
-
-def _delta(**parts: str) -> Any:
-    from datetime import timedelta
-
-    return timedelta(**{key: int(value) for key, value in parts.items()})
-
-
-def relative_date(text: str, now: datetime) -> datetime | None:
-    """Chinese relative forms ("5分钟前", "昨天 10:00", "12-05 09:30") read at ``now``."""
-    for pattern, moment in _RELATIVE:
-        match = pattern.match(text)
-        if match:
-            return moment(match, now).replace(second=0, microsecond=0)
-    match = _DAY_TIME_RE.match(text)
-    if match:
-        day = now - _delta(days=str(_DAY_WORDS[match[1]]))
-        return day.replace(hour=int(match[2]), minute=int(match[3]), second=0, microsecond=0)
-    match = _MONTH_DAY_RE.match(text)
-    if match:
-        month, day, hour, minute = (int(g) for g in match.groups())
-        try:
-            moment = now.replace(month=month, day=day, hour=hour, minute=minute, second=0,
-                                 microsecond=0)  # fmt: skip
-        except ValueError:
-            return None
-        # "12-31 23:00" read on 1 January is last year's.
-        return moment.replace(year=now.year - 1) if moment > now else moment
-    return None
+        return ""
 
 
 def hook_function(config: SourceConfig, name: str) -> Any:

@@ -11,13 +11,13 @@ from typing import TYPE_CHECKING, Any
 
 from lxml import etree
 
-from newsbot.dates import DateError, format_date, parse_date
+from newsbot.dates import DateError, to_site_time
 from newsbot.html import one_line
 from newsbot.parsers.common import ListAPIError, first
 
 if TYPE_CHECKING:
+    from datetime import tzinfo
     from zoneinfo import ZoneInfo
-
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 NEWS_NS = "http://www.google.com/schemas/sitemap-news/0.9"
@@ -33,7 +33,7 @@ class FeedError(ListAPIError):
 class FeedEntry:
     url: str
     title: str = ""
-    date: str = ""  # YYYY-MM-DD HH:MM:SS in the entry's zone (or the feed's own offset)
+    date: str = ""  # YYYY-MM-DD HH:MM:SS, wall time in the site's zone (NEWSBOT_TIMEZONE)
     author: str = ""
     thumbnail: str = ""
     date_raw: str = ""  # the date as the feed writes it (declared sources convert it)
@@ -48,13 +48,21 @@ class FeedPage:
     sitemaps: list[str] = field(default_factory=list)  # children of a sitemap index
 
 
-def parse_feed(body: bytes, content_type: str = "", zone: ZoneInfo | None = None) -> FeedPage:
-    """Entries of an RSS/Atom feed or a (news) sitemap, in document order."""
+def parse_feed(
+    body: bytes, content_type: str = "", zone: ZoneInfo | None = None,
+    site_zone: str | tzinfo | None = None,
+) -> FeedPage:
+    """Entries of an RSS/Atom feed or a (news) sitemap, in document order.
+
+    Dates are wall time in ``site_zone`` (NEWSBOT_TIMEZONE; None: its default); a date
+    without a zone is read in ``zone``, the source's (None: the site's).
+    """
+    zones = (zone, site_zone)
     if not body.strip():
         raise FeedError("empty answer")
     root_tag = _root_tag(body)
     if root_tag in (f"{{{SITEMAP_NS}}}urlset", f"{{{SITEMAP_NS}}}sitemapindex"):
-        return _parse_sitemap(body, zone)
+        return _parse_sitemap(body, zones)
     import feedparser  # imported when used: every scrapy start loads this module
 
     parsed = feedparser.parse(body, response_headers={"content-type": content_type})
@@ -65,7 +73,7 @@ def parse_feed(body: bytes, content_type: str = "", zone: ZoneInfo | None = None
     for raw in parsed.entries:
         link = raw.get("link") or ""
         if link.startswith(("http://", "https://")):
-            page.entries.append(_feed_entry(raw, link, zone))
+            page.entries.append(_feed_entry(raw, link, zones))
     return page
 
 
@@ -88,7 +96,10 @@ class _BytesReader:
         return chunk
 
 
-def _feed_entry(raw: Any, link: str, zone: ZoneInfo | None) -> FeedEntry:
+_Zones = tuple  # (the source's zone, the site's zone): see to_site_time
+
+
+def _feed_entry(raw: Any, link: str, zones: _Zones) -> FeedEntry:
     # dict.get: FeedParserDict.get maps missing keys to others, with a warning.
     date_text = first(dict.get(raw, key) for key in ("published", "updated", "created")) or ""
     media = sorted(
@@ -104,7 +115,7 @@ def _feed_entry(raw: Any, link: str, zone: ZoneInfo | None) -> FeedEntry:
     return FeedEntry(
         url=link,
         title=one_line(str(raw.get("title") or "")),
-        date=_format(date_text, zone),
+        date=_format(date_text, zones),
         date_raw=date_text,
         author=str(raw.get("author") or ""),
         thumbnail=first(images) or "",
@@ -118,14 +129,14 @@ def _int(value: object) -> int:
         return 0
 
 
-def _format(value: str, zone: ZoneInfo | None) -> str:
+def _format(value: str, zones: _Zones) -> str:
     try:
-        return format_date(parse_date(value), zone)
+        return to_site_time(value, *zones)
     except DateError:
         return ""
 
 
-def _parse_sitemap(body: bytes, zone: ZoneInfo | None) -> FeedPage:
+def _parse_sitemap(body: bytes, zones: _Zones) -> FeedPage:
     root = etree.fromstring(body, _XML)
     ns = {"s": SITEMAP_NS, "n": NEWS_NS, "i": IMAGE_NS}
     page = FeedPage()
@@ -142,7 +153,7 @@ def _parse_sitemap(body: bytes, zone: ZoneInfo | None) -> FeedPage:
             FeedEntry(
                 url=loc,
                 title=one_line(url.xpath("string(n:news/n:title)", namespaces=ns)),
-                date=_format(date, zone),
+                date=_format(date, zones),
                 date_raw=date,
                 thumbnail=url.xpath("string(i:image/i:loc)", namespaces=ns).strip(),
             )

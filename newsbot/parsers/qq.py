@@ -177,6 +177,7 @@ class ArticlePage(ArticlePageBase):
             element = node.root
             has_text = any(text.strip() for text in element.itertext())
             if has_text or element.find(".//img") is not None:
+                _drop_closing_ad(element)
                 return node.get()
         return self.origin_body_html()
 
@@ -187,6 +188,21 @@ class ArticlePage(ArticlePageBase):
             return ""
         attributes = self.data.get("originAttribute") or {}
         return _IMG_PLACEHOLDER_RE.sub(lambda m: _origin_image(attributes.get(m.group(1))), text)
+
+
+def _drop_closing_ad(body: Any) -> None:
+    """Tencent's ad: a last ``p.qnt-p`` of the body holding images and no text. Only
+    that: a photo at the end of an article is content (a figure, a plain ``<p>``)."""
+    last = next((c for c in reversed(body) if isinstance(c.tag, str)), None)
+    if (
+        last is not None
+        and last.tag == "p"
+        and "qnt-p" in (last.get("class") or "").split()
+        and last.find(".//img") is not None
+        and not any(text.strip() for text in last.itertext())
+        and not (last.tail or "").strip()
+    ):
+        last.getparent().remove(last)
 
 
 def parse_article(
