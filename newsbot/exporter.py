@@ -7,6 +7,7 @@ import hashlib
 import itertools
 import os
 import re
+import string
 import time
 from enum import Enum
 from pathlib import Path, PurePosixPath
@@ -59,6 +60,38 @@ class ExportPathError(ValueError):
     """A path template that leads outside the export folder."""
 
 
+TEMPLATE_FIELDS = ("id", "lang", "source")
+
+
+def check_path_template(template: str) -> None:
+    """Raise ExportPathError unless ``template`` gives every article its own file
+    inside the export folder: it must use ``{id}``, only the known fields, and end
+    in ``.md``."""
+    try:
+        names = {name for _, name, _, _ in string.Formatter().parse(template) if name is not None}
+    except ValueError as exc:
+        raise ExportPathError(f"NEWSBOT_PATH_TEMPLATE {template!r} is invalid: {exc}") from None
+    unknown = sorted(names - set(TEMPLATE_FIELDS))
+    if unknown:
+        raise ExportPathError(
+            f"NEWSBOT_PATH_TEMPLATE {template!r} uses unknown fields {unknown}: "
+            "use {id}, {lang}, {source}"
+        )
+    if "id" not in names:
+        raise ExportPathError(
+            f"NEWSBOT_PATH_TEMPLATE {template!r} has no {{id}}: every article would map to one "
+            f"file; use a template with {{id}}, like {settings.NEWSBOT_PATH_TEMPLATE!r}"
+        )
+    if not template.endswith(".md"):
+        raise ExportPathError(f"NEWSBOT_PATH_TEMPLATE {template!r} must end in .md")
+    probe = os.path.normpath(template.format(id="id", lang="lang", source="source"))
+    if os.path.isabs(probe) or probe.split(os.sep, 1)[0] == "..":
+        raise ExportPathError(
+            f"NEWSBOT_PATH_TEMPLATE {template!r} leads outside NEWSBOT_EXPORT_DIR: use a "
+            "relative path below it"
+        )
+
+
 def safe_component(value: str, fallback: str) -> str:
     """One path segment: unsafe characters removed, never empty, ``.``/``..``, or too long."""
     name = _UNSAFE_NAME_RE.sub("", value or "").strip().strip(".")
@@ -88,6 +121,7 @@ class MarkdownExporter:
         path_template: str = settings.NEWSBOT_PATH_TEMPLATE,
         overwrite: bool = False,
     ) -> None:
+        check_path_template(path_template)
         self.export_dir = Path(export_dir).resolve()
         self.path_template = path_template
         self.overwrite = overwrite
@@ -177,10 +211,24 @@ def _create_temp(path: Path) -> tuple[int, str]:
             continue  # left by an earlier process with the same pid
 
 
-def remove_stale_temp_files(export_dir: str | os.PathLike[str], min_age: float = 600) -> int:
-    """Delete temporary files left by a writer killed mid-write.
+def _writer_is_gone(tmp: Path) -> bool:
+    """Whether the process that created ``tmp`` (its pid is in the name) has ended."""
+    pid = tmp.name[len(TEMP_PREFIX) :].split("-", 1)[0]
+    if not pid.isdigit() or int(pid) == os.getpid():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except OSError:
+        return False  # alive (another user's process)
+    return False
 
-    Only files older than ``min_age`` seconds: a younger one may belong to a
+
+def remove_stale_temp_files(export_dir: str | os.PathLike[str], min_age: float = 600) -> int:
+    """Delete temporary files left by a writer killed mid-write: those of a process
+    that has ended, and any older than ``min_age`` seconds (a writer on another
+    machine sharing the folder). A younger one of a live process may belong to a
     crawl that is writing into the same folder right now.
     """
     root = Path(export_dir)
@@ -190,7 +238,7 @@ def remove_stale_temp_files(export_dir: str | os.PathLike[str], min_age: float =
     cutoff = time.time() - min_age
     for tmp in root.rglob(f"{TEMP_PREFIX}*{TEMP_SUFFIX}"):
         try:
-            if tmp.stat().st_mtime <= cutoff:
+            if _writer_is_gone(tmp) or tmp.stat().st_mtime <= cutoff:
                 tmp.unlink()
                 removed += 1
         except FileNotFoundError:

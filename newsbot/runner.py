@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import logging
 import os
-from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
@@ -13,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from filelock import FileLock, Timeout
 
+from newsbot import images
 from newsbot.distributed.addon import WRITER
 from newsbot.extensions.report import CrawlReport, failure_reasons
 from newsbot.extensions.state import ExportState
@@ -30,8 +30,21 @@ EXIT_BAD_ARGUMENT = 2
 EXIT_LOCKED = 75  # EX_TEMPFAIL: another run holds the export folder; try later
 
 
+# Errors that make a run fail whatever else it did.
+FAILING_ERRORS = (
+    "newsbot/errors/write",
+    "newsbot/errors/item",
+    "newsbot/errors/store",
+    "newsbot/errors/path_taken",
+)
+
+
 class RunLocked(RuntimeError):
     pass
+
+
+class LockUnavailable(RuntimeError):
+    """The lock file cannot be made (the state folder is a file, read-only, full)."""
 
 
 @contextmanager
@@ -43,11 +56,11 @@ def export_lock(settings: BaseSettings) -> Iterator[Path]:
     """
     export_dir = settings.get("NEWSBOT_EXPORT_DIR")
     state_dir = Path(settings.get("NEWSBOT_STATE_DIR"))
-    state_dir.mkdir(parents=True, exist_ok=True)
     path = state_dir / f"run-{state_key(export_dir)}.lock"
     holder = path.with_suffix(".pid")  # who holds it, for the message of the next run
     lock = FileLock(path, timeout=max(settings.getfloat("NEWSBOT_LOCK_WAIT"), 0))
     try:
+        state_dir.mkdir(parents=True, exist_ok=True)
         lock.acquire(poll_interval=0.2)
     except Timeout:
         pid = holder.read_text().strip() if holder.exists() else ""
@@ -55,6 +68,8 @@ def export_lock(settings: BaseSettings) -> Iterator[Path]:
             f"another newsbot run (pid {pid or 'unknown'}) is writing to {export_dir}; "
             f"lock file {path}. Wait for it, or set NEWSBOT_LOCK_WAIT to wait longer."
         ) from None
+    except OSError as exc:
+        raise LockUnavailable(f"cannot make the lock file {path}: {exc}") from None
     try:
         holder.write_text(str(os.getpid()))
         yield path
@@ -101,6 +116,10 @@ def run_crawlers(process: CrawlerProcessBase, crawlers: list[Crawler]) -> int:
         logger.error("%s", exc)
         print(f"newsbot: {exc}", flush=True)
         return EXIT_LOCKED
+    except LockUnavailable as exc:
+        logger.error("%s", exc)
+        print(f"newsbot: {exc}", flush=True)
+        return EXIT_FAILED
     if process.bootstrap_failed:
         return EXIT_FAILED
     if any(c.stats.get_value("newsbot/redis/writer_locked") for c in crawlers):
@@ -109,8 +128,10 @@ def run_crawlers(process: CrawlerProcessBase, crawlers: list[Crawler]) -> int:
         return EXIT_FAILED  # Redis failed during the run (its work resumes later)
     if any(c.stats.get_value("newsbot/errors/bad_argument") for c in crawlers):
         return EXIT_BAD_ARGUMENT
-    if any(c.stats.get_value("newsbot/errors/write") for c in crawlers):
-        return EXIT_FAILED  # files that should exist do not (disk full, read-only ...)
+    if any(c.stats.get_value(key) for c in crawlers for key in FAILING_ERRORS):
+        # Files that should exist do not (disk full, read-only ...), or an item failed
+        # in the pipeline (its state not recorded): the next run tries again.
+        return EXIT_FAILED
     return status
 
 
@@ -120,14 +141,14 @@ def git_commit(settings: BaseSettings, crawlers: list[Crawler]) -> int:
     written: list[tuple[str, Path]] = []
     for crawler in crawlers:
         written.extend(ExportState.of(crawler).written)
+    folders = [images.static_dir(settings)] if images.images_mode(settings) == images.STATIC else []
     try:
-        commit = commit_written(Path(settings.get("NEWSBOT_EXPORT_DIR")), written)
+        commit = commit_written(Path(settings.get("NEWSBOT_EXPORT_DIR")), written, folders)
     except GitError as exc:
         logger.error("Files are written but not committed: %s", exc)
         return EXIT_FAILED
     if commit:
-        counts = Counter(source for source, _ in written)
-        logger.info("Committed %s: %s", commit, dict(counts))
+        logger.info("Committed %s", commit)
     else:
         logger.info("Nothing new: no commit")
     return 0

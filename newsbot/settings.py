@@ -86,6 +86,8 @@ EXTENSIONS = {
     "newsbot.monitors.Monitors": 400,
     "newsbot.extensions.quietlog.QuietNetworkErrors": 0,
     "newsbot.extensions.gctune.GCTune": 0,
+    # With JOBDIR: a killed or finished job does not filter the next run's requests.
+    "newsbot.extensions.jobdir.JobDirGuard": 0,
     # Scrapy 2.19's remote control serves HTTP on a port in every crawl: scheduled,
     # unattended runs have no one at that port. Set it to 0 to have it back.
     "scrapy.extensions.remote_control.RemoteControl": None,
@@ -105,6 +107,8 @@ NEWSBOT_PATH_TEMPLATE = "{lang}/news/{source}/{id}.{lang}.md"
 NEWSBOT_OVERWRITE = False
 # Rewrite an exported article when its source reports a newer update time.
 NEWSBOT_UPDATE = False
+# Most list pages a run may request per list (-a pages): every page is a request.
+NEWSBOT_MAX_PAGES = 100
 # Seconds before an article that was gone (404/410) or unusable is tried again.
 NEWSBOT_RETRY_REJECTED_AFTER = 7 * 24 * 3600
 # Where run state lives: the store of exported articles, run reports, locks.

@@ -95,7 +95,8 @@ def test_crawlall_writes_files_for_every_source(scrapy_cmd):
     settings = get_project_settings()
     sources = all_sources(get_spider_loader(settings), settings)
     enabled = {name for name, info in sources.items() if info.enabled}
-    result = scrapy_cmd("crawlall")
+    secrets = {secret: "test-secret" for info in sources.values() for secret in info.secrets}
+    result = scrapy_cmd("crawlall", **secrets)
     written = Counter(p.relative_to(result.export_dir).parts[2] for p in result.files())
     assert set(written) == enabled, (
         f"no files: {sorted(enabled - set(written))}; not enabled: {sorted(set(written) - enabled)}"

@@ -310,14 +310,14 @@ def test_size_and_count_caps_wrong_content_and_conversion(crawl, site, tmp_path)
 
 def test_unknown_mode_and_format_are_named(crawl):
     result = crawl("qq", "-a", f"url={SEED_URL}", NEWSBOT_IMAGES="local")
-    assert result.returncode != 0
-    assert "NEWSBOT_IMAGES 'local' is not a known mode: use one of remote, bundle, static" in (
+    assert result.returncode == 2
+    assert "bad setting NEWSBOT_IMAGES='local': must be one of remote, bundle, static" in (
         result.log
     )
     assert not result.files()
     result = crawl("qq", "-a", f"url={SEED_URL}", NEWSBOT_IMAGES="static",
                    NEWSBOT_IMAGES_CONVERT="webp,bmp")  # fmt: skip
-    assert result.returncode != 0 and "NEWSBOT_IMAGES_CONVERT: cannot convert bmp" in result.log
+    assert result.returncode == 2 and "cannot convert bmp: formats are webp, gif" in result.log
 
 
 def test_static_images_are_committed_with_the_articles(crawl, site, tmp_path):

@@ -9,6 +9,7 @@ from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 from scrapy.exceptions import UsageError
 
 from newsbot.runner import run_crawlers
+from newsbot.validation import report_problems
 
 if TYPE_CHECKING:
     import argparse
@@ -18,6 +19,8 @@ class Command(ScrapyCrawlCommand):
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         if len(args) != 1:
             super().run(args, opts)  # Scrapy's own usage errors
+            return
+        if report_problems(self):  # bad NEWSBOT_* settings: exit 2, nothing started
             return
         assert self.crawler_process
         try:

@@ -17,6 +17,7 @@ from newsbot.registry import all_sources
 from newsbot.runner import EXIT_FAILED, EXIT_LOCKED, run_crawlers, source_failures
 from newsbot.sourceconfig import SourceConfigError
 from newsbot.spiders.base import split_list
+from newsbot.validation import report_problems
 
 if TYPE_CHECKING:
     import argparse
@@ -55,6 +56,8 @@ class Command(ScrapyCommand):
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         if args:
             raise UsageError("crawlall takes no arguments; use --sources")
+        if report_problems(self):  # bad NEWSBOT_* settings: exit 2, nothing started
+            return
         assert self.crawler_process
         try:
             available = all_sources(self.crawler_process.spider_loader, self.settings)

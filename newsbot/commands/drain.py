@@ -9,6 +9,7 @@ from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
 from newsbot.runner import EXIT_FAILED, run_crawlers
+from newsbot.validation import report_problems
 
 if TYPE_CHECKING:
     import argparse
@@ -47,6 +48,8 @@ class Command(ScrapyCommand):
             raise UsageError("--wait must be 0 or more seconds")
         if not self.settings.get("NEWSBOT_REDIS_URL"):
             raise UsageError("drain reads the items from Redis: set NEWSBOT_REDIS_URL")
+        if report_problems(self):  # bad NEWSBOT_* settings: exit 2, nothing started
+            return
         from newsbot.distributed.writer import (
             DrainSpider,  # imports redis: not at every scrapy start
         )

@@ -34,6 +34,7 @@ from scrapy.exceptions import UsageError
 
 from newsbot.items import Article
 from newsbot.runner import EXIT_FAILED, run_crawlers
+from newsbot.validation import report_problems
 
 if TYPE_CHECKING:
     import argparse
@@ -252,6 +253,8 @@ class Command(ScrapyCommand):
         missing = [name for name in args if not Path(name).is_file()]
         if missing:
             raise UsageError(f"no such feed file: {', '.join(missing)}")
+        if report_problems(self):  # bad NEWSBOT_* settings: exit 2, nothing started
+            return
         assert self.crawler_process
         crawlers = []
         for name in args:

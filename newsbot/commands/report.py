@@ -9,6 +9,7 @@ table (newsbot/healthpage.py).
 from __future__ import annotations
 
 import json
+import sys
 from collections import defaultdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -38,16 +39,27 @@ COLUMNS = (
 
 
 def read_runs(path: Path) -> list[dict[str, Any]]:
+    """The runs of ``runs.jsonl``; a line that is not UTF-8 JSON (cut by a crash,
+    damaged on disk) is skipped with a warning naming its number."""
     runs = []
-    with path.open(encoding="utf-8") as handle:
-        for line in handle:
+    with path.open("rb") as handle:
+        for number, raw in enumerate(handle, 1):
             try:
-                run = json.loads(line)
-            except json.JSONDecodeError:
-                continue  # a line cut by a crash; the others still count
-            if isinstance(run, dict) and "source" in run:
+                run = json.loads(raw.decode("utf-8"))
+            except UnicodeDecodeError:
+                warn(path, number, "not UTF-8")
+                continue
+            except (ValueError, RecursionError):
+                if raw.strip():
+                    warn(path, number, "not JSON")
+                continue  # the others still count
+            if isinstance(run, dict) and isinstance(run.get("source"), str):
                 runs.append(run)
     return runs
+
+
+def warn(path: Path, number: int, why: str) -> None:
+    print(f"WARNING: {path} line {number} skipped: {why}", file=sys.stderr)
 
 
 def cell(run: dict[str, Any], key: str) -> str:

@@ -212,8 +212,8 @@ class DrainSpider(Spider):
         self.settle(item, ack=not keep)
 
     def item_error(self, item: Any) -> None:
-        # Logged by Scrapy with its traceback; the item stays for the next drain.
-        self.crawler.stats.inc_value("newsbot/errors/item")
+        # Logged and counted (newsbot/errors/item) by CrawlReport; the item stays
+        # for the next drain.
         self.settle(item, ack=False)
 
     def settle(self, item: Any, ack: bool) -> None:

@@ -17,6 +17,7 @@ from newsbot.extensions import Required
 if TYPE_CHECKING:
     from scrapy import Spider
     from scrapy.crawler import Crawler
+    from twisted.python.failure import Failure
 
 logger = logging.getLogger(__name__)
 
@@ -81,7 +82,15 @@ class CrawlReport(Required):
         extension = cls(crawler)
         crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(extension.item_error, signal=signals.item_error)
         return extension
+
+    def item_error(self, item: Any, failure: Failure) -> None:
+        """Count every item that failed in the pipeline (the log line is the log
+        formatter's: URL and reason); its traceback only at DEBUG."""
+        self.crawler.stats.inc_value("newsbot/errors/item")
+        if logger.isEnabledFor(logging.DEBUG):
+            logger.debug("Item error traceback:\n%s", failure.getTraceback())
 
     def spider_opened(self) -> None:
         self.started = time.monotonic()

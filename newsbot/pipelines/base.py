@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 
 # Drops that say nothing about the article: it is tried again next run.
-TRANSIENT_DROPS = frozenset({"write_failed"})
+TRANSIENT_DROPS = frozenset({"write_failed", "path_taken"})
 
 
 class ArticleDropped(DropItem):

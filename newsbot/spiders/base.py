@@ -130,6 +130,13 @@ class NewsSpider(scrapy.Spider):
 
     def arguments_ok(self) -> bool:
         """False (after logging why) when the arguments were unusable."""
+        pages, limit = getattr(self, "pages", None), self.settings.getint("NEWSBOT_MAX_PAGES")
+        if not self.argument_error and isinstance(pages, int) and pages > limit:
+            # Every page is a request: a typo must not queue a billion of them.
+            self.argument_error = (
+                f"-a pages={pages} is more than NEWSBOT_MAX_PAGES={limit} (one request per "
+                "page); raise the setting to read more"
+            )
         if self.argument_error:
             self.count("errors/bad_argument")
             self.logger.error("Bad spider argument: %s", self.argument_error)
@@ -276,7 +283,11 @@ class NewsSpider(scrapy.Spider):
         article = request.meta.get(ARTICLE_META)
         if article and kind in GONE:
             record = Record(article["source"], article["url"], status=REJECTED, reason=kind)
-            ExportState.of(self.crawler).store.add(record)
+            try:
+                ExportState.of(self.crawler).store.add(record)
+            except Exception as exc:  # sqlite3.Error, RedisError: not OSErrors
+                self.count("errors/store")
+                self.logger.error("Could not record %s as gone: %s", article["url"], exc)
 
     def article_request(
         self,
