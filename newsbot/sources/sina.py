@@ -122,7 +122,9 @@ class ArticlePage(ArticlePageBase):
     # Selectors, in order of preference.
     title_css = ("h1.main-title", "h1#artibodyTitle")
     body_css = "#artibody, #article"
-    date_css = (".date-source .date", "#pub_date", ".date")
+    # The publish time the page shows (news/finance layout, older tech layout, the
+    # 2010s ``.time-source`` line that also holds the media name).
+    date_css = (".date-source .date", "#pub_date", ".date", ".time-source")
     author_css = (".date-source .source", "#media_name", ".source")
     # Blocks inside the body that are not the article: QR codes, account-opening ads,
     # promo quotes, the editor line, video players, ad slots.
@@ -164,12 +166,17 @@ class ArticlePage(ArticlePageBase):
         )
 
     def date(self) -> str:
+        """The publish time the page shows; Sina's own creation time (the ``weibo:
+        article:create_at`` meta) where it is that minute, for the seconds. The
+        ``article:published_time`` meta only when the page shows none: on real pages
+        it is a later edit time (hours after the shown one)."""
+        shown = first(_SHOWN_DATE_RE.search(self.text(css)) for css in self.date_css)
+        shown = shown.group(0) if shown else ""
+        created = self.meta("weibo: article:create_at")
+        if shown and created and _minute(created) == _minute(shown):
+            return created
         return first(
-            [
-                self.meta("article:published_time"),
-                *map(self.text, self.date_css),
-                self.entry.publish_time,
-            ]
+            [shown, created, self.meta("article:published_time"), self.entry.publish_time]
         )
 
     def author(self) -> str:
@@ -200,6 +207,17 @@ class ArticlePage(ArticlePageBase):
 
 
 parse_article = ArticlePage.parse
+
+
+_SHOWN_DATE_RE = re.compile(r"\d{4}年\d{1,2}月\d{1,2}日\s*\d{1,2}:\d{2}")
+
+
+def _minute(value: str) -> str:
+    """``YYYY-MM-DD HH:MM`` of a date as the page writes it, or ""."""
+    try:
+        return normalize_date(value)[:16]
+    except DateError:
+        return ""
 
 
 def _epoch_date(value: Any) -> str:
