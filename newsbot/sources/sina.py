@@ -175,9 +175,7 @@ class ArticlePage(ArticlePageBase):
         created = self.meta("weibo: article:create_at")
         if shown and created and _minute(created) == _minute(shown):
             return created
-        return first(
-            [shown, created, self.meta("article:published_time"), self.entry.publish_time]
-        )
+        return first([shown, created, self.meta("article:published_time"), self.entry.publish_time])
 
     def author(self) -> str:
         return first(
