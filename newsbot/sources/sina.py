@@ -166,16 +166,18 @@ class ArticlePage(ArticlePageBase):
         )
 
     def date(self) -> str:
-        """The publish time the page shows; Sina's own creation time (the ``weibo:
-        article:create_at`` meta) where it is that minute, for the seconds. The
-        ``article:published_time`` meta only when the page shows none: on real pages
-        it is a later edit time (hours after the shown one)."""
+        """The publish time the page shows, with the seconds of Sina's own creation
+        time (``weibo: article:create_at``) or of ``article:published_time`` where one
+        of them is that minute. Those metas alone only when the page shows no time: on
+        real pages ``article:published_time`` is often a later edit (hours after)."""
         shown = first(_SHOWN_DATE_RE.search(self.text(css)) for css in self.date_css)
         shown = shown.group(0) if shown else ""
         created = self.meta("weibo: article:create_at")
-        if shown and created and _minute(created) == _minute(shown):
-            return created
-        return first([shown, created, self.meta("article:published_time"), self.entry.publish_time])
+        published = self.meta("article:published_time")
+        if shown:
+            same_minute = [m for m in (created, published) if m and _minute(m) == _minute(shown)]
+            return first([*same_minute, shown])
+        return first([created, published, self.entry.publish_time])
 
     def author(self) -> str:
         return first(
