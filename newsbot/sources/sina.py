@@ -125,7 +125,7 @@ class ArticlePage(ArticlePageBase):
     # The publish time the page shows (news/finance layout, older tech layout, the
     # 2010s ``.time-source`` line that also holds the media name).
     date_css = (".date-source .date", "#pub_date", ".date", ".time-source")
-    author_css = (".date-source .source", "#media_name", ".source")
+    author_css = (".date-source .source", "#media_name", ".source", "[data-sudaclick='media_name']")
     # Blocks inside the body that are not the article: QR codes, account-opening ads,
     # promo quotes, the editor line, video players, ad slots.
     junk_css = (
