@@ -122,17 +122,22 @@ def parse_list(html: str, url: str) -> ListPage:
 
 
 class ArticlePage(ArticlePageBase):
-    """A people.com.cn article page (2020s ``rm_txt`` layout, 2019 ``box01`` fallback)."""
+    """A people.com.cn article page (2020s ``rm_txt`` layout, 2019 ``box01`` fallback,
+    the channel sites' ``articleCont`` layout: health.people.com.cn ...)."""
 
     source = SOURCE
     lang = LANG
-    title_css = ".rm_txt h1, .text_title h1"  # 2020s layout, then the 2019 one
-    date_line_css = ".rm_txt .col-1-1, .box01 .fl"  # "2024年04月24日23:52 | 来源：<a>新华网</a>"
-    body_css = ".rm_txt_con, #rwb_zw, .show_text"
+    # 2020s layout, the 2019 one, the channel sites' one (h2 in .articleCont .title)
+    title_css = ".rm_txt h1, .text_title h1, .articleCont .title h2"
+    # "2024年04月24日23:52 | 来源：<a>新华网</a>"; channel sites:
+    # "2026年11月22日08:17&nbsp;&nbsp;来源：<a>人民网-生命时报</a>" in .artOri
+    date_line_css = ".rm_txt .col-1-1, .box01 .fl, .articleCont .artOri"
+    body_css = ".rm_txt_con, #rwb_zw, .show_text, .articleCont .artDet"
     editor_line_css = "div.edit"  # "(责编：赵欣悦、李昊)"
     # Inside the body but not the article: share bar / paper edition, recommended reading,
-    # editor line, pager, "next page" table.
-    junk_css = ".paper_num, #paper_num, #rwb_tjyd, div.edit, .zdfy, center, script, style"
+    # editor line, pager, "next page" table, the finance pages' WeChat promo (QR image and
+    # "关注公众号：人民网财经").
+    junk_css = ".paper_num, #paper_num, #rwb_tjyd, div.edit, .zdfy, center, .tjewm, script, style"
 
     @cached_property
     def date_line(self) -> str:

@@ -122,8 +122,10 @@ class ArticlePage(ArticlePageBase):
     # Selectors, in order of preference.
     title_css = ("h1.main-title", "h1#artibodyTitle")
     body_css = "#artibody, #article"
-    date_css = (".date-source .date", "#pub_date", ".date")
-    author_css = (".date-source .source", "#media_name", ".source")
+    # The publish time the page shows (news/finance layout, older tech layout, the
+    # 2010s ``.time-source`` line that also holds the media name).
+    date_css = (".date-source .date", "#pub_date", ".date", ".time-source")
+    author_css = (".date-source .source", "#media_name", ".source", "[data-sudaclick='media_name']")
     # Blocks inside the body that are not the article: QR codes, account-opening ads,
     # promo quotes, the editor line, video players, ad slots.
     junk_css = (
@@ -164,13 +166,18 @@ class ArticlePage(ArticlePageBase):
         )
 
     def date(self) -> str:
-        return first(
-            [
-                self.meta("article:published_time"),
-                *map(self.text, self.date_css),
-                self.entry.publish_time,
-            ]
-        )
+        """The publish time the page shows, with the seconds of Sina's own creation
+        time (``weibo: article:create_at``) or of ``article:published_time`` where one
+        of them is that minute. Those metas alone only when the page shows no time: on
+        real pages ``article:published_time`` is often a later edit (hours after)."""
+        shown = first(_SHOWN_DATE_RE.search(self.text(css)) for css in self.date_css)
+        shown = shown.group(0) if shown else ""
+        created = self.meta("weibo: article:create_at")
+        published = self.meta("article:published_time")
+        if shown:
+            same_minute = [m for m in (created, published) if m and _minute(m) == _minute(shown)]
+            return first([*same_minute, shown])
+        return first([created, published, self.entry.publish_time])
 
     def author(self) -> str:
         return first(
@@ -200,6 +207,17 @@ class ArticlePage(ArticlePageBase):
 
 
 parse_article = ArticlePage.parse
+
+
+_SHOWN_DATE_RE = re.compile(r"\d{4}年\d{1,2}月\d{1,2}日\s*\d{1,2}:\d{2}")
+
+
+def _minute(value: str) -> str:
+    """``YYYY-MM-DD HH:MM`` of a date as the page writes it, or ""."""
+    try:
+        return normalize_date(value)[:16]
+    except DateError:
+        return ""
 
 
 def _epoch_date(value: Any) -> str:

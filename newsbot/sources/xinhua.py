@@ -127,6 +127,10 @@ class ArticlePage(ArticlePageBase):
     date_parts_css = ".header-time"  # year / day (month, day) / time spans of the PC header
     info_line_css = ".mheader .info"  # mobile header: "2026-11-20 10:26:37 来源：新华社"
     source_line_css = ".header .source"  # "来源：新华网"
+    # Provincial channel sites (he.news.cn ...): "<span class=time>2026-11-22 08:47:15</span>
+    # <span class=sourceText>来源：河北日报</span>" in ``.info .source``.
+    local_time_css = ".info .source .time"
+    local_source_css = ".sourceText"
     body_css = "#detailContent"
 
     @cached_property
@@ -153,23 +157,34 @@ class ArticlePage(ArticlePageBase):
         clock = header.css(".time::text").get("").strip()
         pc = f"{year}-{day[0]}-{day[1]} {clock}".strip() if year and len(day) == 2 else ""
         mobile = _DATETIME_RE.search(self.info)
+        local = _DATETIME_RE.search(self.text(self.local_time_css))
         match = _URL_RE.match(self.canonical_url())
         url_day = match.group(3) if match else ""
         return first(
             [
                 pc,
                 mobile and mobile.group(0),
+                local and local.group(0),
                 self.entry.publish_time,
                 url_day and f"{url_day[:4]}-{url_day[4:6]}-{url_day[6:]}",
             ]
         )
 
     def author(self) -> str:
-        """The 来源 (source media) of the PC header, else of the mobile one."""
+        """The 来源 (source media) of the PC header, else of the mobile one, else of a
+        provincial site's ``.sourceText``."""
         line = " ".join(self.selector.css(self.source_line_css).xpath("string()").getall())
         pc = _SOURCE_RE.search(line)
         mobile = _SOURCE_RE.search(self.info)
-        return first([pc and pc.group(1), mobile and mobile.group(1), self.entry.author])
+        local = _SOURCE_RE.search(self.text(self.local_source_css))
+        return first(
+            [
+                pc and pc.group(1),
+                mobile and mobile.group(1),
+                local and local.group(1),
+                self.entry.author,
+            ]
+        )
 
     def thumbnail(self) -> str:
         cover = self.meta("og:image")

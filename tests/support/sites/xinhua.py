@@ -30,6 +30,6 @@ def add(site: FixtureSite) -> None:
     site.add("GET", r"/www\.news\.cn/((?:[\w-]+/)*)ds_([0-9a-f]{32})\.json", xinhua_ds)
     site.add(
         "GET",
-        r"/www\.news\.cn/(?:[a-z0-9_-]+/)*?(\d{8})/([0-9a-f]{32}|[0-9a-f]{8})/c\.html",
+        r"/(?:[a-z0-9-]+\.)*news\.cn/(?:[a-z0-9_-]+/)*?(\d{8})/([0-9a-f]{32}|[0-9a-f]{8})/c\.html",
         xinhua_page,
     )
