@@ -10,7 +10,7 @@ from __future__ import annotations
 import html as htmllib
 import re
 from dataclasses import dataclass, field
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import parse_qs, urljoin, urlsplit
 
 import lxml.html
 from lxml import etree
@@ -377,7 +377,18 @@ def _widest(srcset: str, base_url: str) -> str:
 
 def image_source(img: etree._Element, base_url: str) -> str:
     """The real URL of an ``<img>``: a lazy loader's attribute, else ``src`` unless it
-    is a placeholder, else the widest ``srcset`` candidate; ``""`` when there is none."""
+    is a placeholder, else the widest ``srcset`` candidate; ``""`` when there is none.
+    Next.js's resizer (``/_next/image?url=<original>&w=…``) gives the original."""
+    src = _image_source(img, base_url)
+    if src and "/_next/image" in src:
+        parts = urlsplit(src)
+        original = parse_qs(parts.query).get("url", [""])[0]
+        if parts.path.endswith("/_next/image") and original:
+            src = safe_url(original, src, IMAGE_SCHEMES) or src
+    return src
+
+
+def _image_source(img: etree._Element, base_url: str) -> str:
     for attr in LAZY_IMAGE_SOURCES:
         src = safe_url(img.get(attr), base_url, IMAGE_SCHEMES)
         if src and not is_placeholder(src):
@@ -406,10 +417,13 @@ def _noscript_images(root: etree._Element, base_url: str) -> None:
         if not images or parent is None:
             continue
         inside = set(noscript.iter())
-        shown = {image_source(img, base_url) for img in parent.iter("img") if img not in inside}
-        shown.discard("")
-        if shown:
+        nearby = {image_source(img, base_url) for img in parent.iter("img") if img not in inside}
+        nearby.discard("")
+        if nearby:  # the image is shown beside its noscript copy
             continue
+        elsewhere = {image_source(img, base_url) for img in root.iter("img")
+                     if img not in inside}  # fmt: skip
+        images = [img for img in images if image_source(img, base_url) not in elsewhere]
         index = parent.index(noscript)
         for offset, img in enumerate(images):
             img.tail = None

@@ -189,3 +189,17 @@ def test_a_real_src_stays_when_there_is_no_lazy_attribute():
         '<p>a</p><img src="https://i.example.com/gallery/loading-dock.jpg" width="800"><p>z</p>'
     )
     assert body.images == ["https://i.example.com/gallery/loading-dock.jpg"]
+
+
+def test_next_image_noscript_copy_of_an_image_shown_elsewhere_is_not_doubled():
+    # Next.js 12 <Image>: a data: GIF in src, the resized copy in <noscript>, and the
+    # original shown again further down (pharmexec's lightbox).
+    original = "https://cdn.sanity.io/images/p/d/abc-1200x800.jpg?fit=crop&auto=format"
+    body = clean_body(
+        '<p>a</p><span><img src="data:image/gif;base64,R0lGODlhAQABAIAAAAAAAP"><noscript>'
+        '<img src="/_next/image?url=https%3A%2F%2Fcdn.sanity.io%2Fimages%2Fp%2Fd%2Fabc-1200x800.jpg'
+        '%3Ffit%3Dcrop%26auto%3Dformat&amp;w=3840&amp;q=75"></noscript></span>'
+        f'<div><img src="{original.replace("&", "&amp;")}"></div><p>z</p>',
+        "https://www.pharmexec.com/view/x",
+    )
+    assert body.images == [original]
