@@ -404,6 +404,16 @@ def _image_source(img: etree._Element, base_url: str) -> str:
     return ""
 
 
+# Ad servers whose pixels and banners pages put in <noscript> (The Register's in-body
+# slots): never an article's image.
+_AD_HOST_RE = re.compile(
+    r"(?:^|\.)(?:doubleclick\.net|googlesyndication\.com|googleadservices\.com"
+    r"|adservice\.google\.com|amazon-adsystem\.com|adnxs\.com|scorecardresearch\.com"
+    r"|facebook\.com|quantserve\.com)$",
+    re.I,
+)
+
+
 def _noscript_images(root: etree._Element, base_url: str) -> None:
     """Images a page gives only inside ``<noscript>`` (WIRED, lazy loaders without a
     ``data-`` attribute): the images stay in its place, the rest of it goes (with the
@@ -412,7 +422,8 @@ def _noscript_images(root: etree._Element, base_url: str) -> None:
         images = list(noscript.iter("img"))
         if not images and noscript.text and "<img" in noscript.text:
             images = list(parse_fragment(noscript.text).iter("img"))
-        images = [img for img in images if image_source(img, base_url)]
+        images = [img for img in images if image_source(img, base_url)
+                  and not _AD_HOST_RE.search(urlsplit(image_source(img, base_url)).hostname or "")]
         parent = noscript.getparent()
         if not images or parent is None:
             continue

@@ -203,3 +203,13 @@ def test_next_image_noscript_copy_of_an_image_shown_elsewhere_is_not_doubled():
         "https://www.pharmexec.com/view/x",
     )
     assert body.images == [original]
+
+
+def test_an_ad_servers_noscript_image_is_not_kept():
+    # The Register's in-body ad slot: <div class="adun"><noscript><a><img doubleclick>.
+    body = clean(
+        '<p>a</p><div class="adun" data-pos="mid"><noscript><a href="https://pubads.g.'
+        'doubleclick.net/gampad/jump?co=1"><img src="https://pubads.g.doubleclick.net/gampad/'
+        'ad?co=1&amp;sz=300x250" alt=""></a></noscript></div><p>z</p>'
+    )
+    assert body.images == [] and "doubleclick" not in body.html
