@@ -10,7 +10,7 @@ from __future__ import annotations
 import html as htmllib
 import re
 from dataclasses import dataclass, field
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import parse_qs, urljoin, urlsplit
 
 import lxml.html
 from lxml import etree
@@ -31,8 +31,22 @@ KEEP_ATTRS = {
 VOID_CONTENT = frozenset({"img", "br", "hr"})
 LINK_SCHEMES = frozenset({"http", "https", "mailto"})
 IMAGE_SCHEMES = frozenset({"http", "https"})
-# Attributes that lazy-loading sites put the real image URL in, in order of trust.
-IMAGE_SOURCES = ("src", "data-src", "data-original", "data-lazyload")
+# Attributes that lazy-loading sites put the real image URL in, in order of trust: they
+# win over ``src``, which on such pages holds a placeholder (IT之家's
+# ``images/v2/t.png``, a 1×1 ``data:`` GIF, a grey placeholder) or a small preview.
+LAZY_IMAGE_SOURCES = (
+    "data-original", "data-src", "data-lazy-src", "data-actualsrc", "data-lazyload",
+    "data-original-src",
+)
+LAZY_IMAGE_SRCSETS = ("data-srcset", "data-lazy-srcset", "srcset")
+# File names that lazy loaders put in ``src`` until the real image is shown.
+_PLACEHOLDER_RE = re.compile(
+    r"(?:/images/v2/t\.png"
+    r"|placeholder[^/]*"
+    r"|/(?:blank|spacer|pixel|transparent|whitedot|grey|gray|1x1|clear|empty|lazy|lazyload"
+    r"|loading|load|dot|space|trans)\.(?:gif|png|jpe?g|svg|webp))$",
+    re.I,
+)
 
 BLOCK_TAGS = (
     "p|div|section|article|h[1-6]|li|ul|ol|br|hr|figure|figcaption|blockquote"
@@ -172,6 +186,7 @@ def clean_body(html: str, base_url: str) -> CleanBody:
     Nothing is removed for its position: ads go by each source's own selectors.
     """
     root = parse_fragment(_CONTROL_RE.sub("", html), strict=True)
+    _noscript_images(root, base_url)
     _drop_unsafe(root)
     images = _fix_images(root, base_url)
     _fix_links(root, base_url)
@@ -328,14 +343,108 @@ def _drop_unsafe(root: etree._Element) -> None:
             drop_tree(el)
 
 
+def is_placeholder(url: str, img: etree._Element | None = None) -> bool:
+    """Whether ``url`` (absolute) is a lazy loader's stand-in, not the image: a known
+    placeholder file name, or an image declared 1×1 (a tracking or spacer pixel)."""
+    path = urlsplit(url).path
+    if _PLACEHOLDER_RE.search(path):
+        return True
+    if img is not None:
+        width, height = img.get("width", "").strip(), img.get("height", "").strip()
+        if width in ("0", "1") and height in ("0", "1"):
+            return True
+    return False
+
+
+def _widest(srcset: str, base_url: str) -> str:
+    """The candidate of a ``srcset`` with the largest width (or density); the last one
+    when none says."""
+    best, best_size = "", -1.0
+    for candidate in re.split(r",\s+|,(?=https?:|/)", srcset.strip()):
+        parts = candidate.split()
+        if not parts:
+            continue
+        url = safe_url(parts[0], base_url, IMAGE_SCHEMES)
+        if not url or is_placeholder(url):
+            continue
+        size = 0.0
+        if len(parts) > 1 and parts[1][:-1].replace(".", "", 1).isdigit():
+            size = float(parts[1][:-1])
+        if size >= best_size:
+            best, best_size = url, size
+    return best
+
+
+def image_source(img: etree._Element, base_url: str) -> str:
+    """The real URL of an ``<img>``: a lazy loader's attribute, else ``src`` unless it
+    is a placeholder, else the widest ``srcset`` candidate; ``""`` when there is none.
+    Next.js's resizer (``/_next/image?url=<original>&w=…``) gives the original."""
+    src = _image_source(img, base_url)
+    if src and "/_next/image" in src:
+        parts = urlsplit(src)
+        original = parse_qs(parts.query).get("url", [""])[0]
+        if parts.path.endswith("/_next/image") and original:
+            src = safe_url(original, src, IMAGE_SCHEMES) or src
+    return src
+
+
+def _image_source(img: etree._Element, base_url: str) -> str:
+    for attr in LAZY_IMAGE_SOURCES:
+        src = safe_url(img.get(attr), base_url, IMAGE_SCHEMES)
+        if src and not is_placeholder(src):
+            return src
+    src = safe_url(img.get("src"), base_url, IMAGE_SCHEMES)
+    if src and not is_placeholder(src, img):
+        return src
+    for attr in LAZY_IMAGE_SRCSETS:
+        if img.get(attr):
+            src = _widest(img.get(attr) or "", base_url)
+            if src:
+                return src
+    return ""
+
+
+# Ad servers whose pixels and banners pages put in <noscript> (The Register's in-body
+# slots): never an article's image.
+_AD_HOST_RE = re.compile(
+    r"(?:^|\.)(?:doubleclick\.net|googlesyndication\.com|googleadservices\.com"
+    r"|adservice\.google\.com|amazon-adsystem\.com|adnxs\.com|scorecardresearch\.com"
+    r"|facebook\.com|quantserve\.com)$",
+    re.I,
+)
+
+
+def _noscript_images(root: etree._Element, base_url: str) -> None:
+    """Images a page gives only inside ``<noscript>`` (WIRED, lazy loaders without a
+    ``data-`` attribute): the images stay in its place, the rest of it goes (with the
+    other unsafe elements). A noscript copy of an image already shown is not kept."""
+    for noscript in list(root.iter("noscript")):
+        images = list(noscript.iter("img"))
+        if not images and noscript.text and "<img" in noscript.text:
+            images = list(parse_fragment(noscript.text).iter("img"))
+        images = [img for img in images if image_source(img, base_url)
+                  and not _AD_HOST_RE.search(urlsplit(image_source(img, base_url)).hostname or "")]
+        parent = noscript.getparent()
+        if not images or parent is None:
+            continue
+        inside = set(noscript.iter())
+        nearby = {image_source(img, base_url) for img in parent.iter("img") if img not in inside}
+        nearby.discard("")
+        if nearby:  # the image is shown beside its noscript copy
+            continue
+        elsewhere = {image_source(img, base_url) for img in root.iter("img")
+                     if img not in inside}  # fmt: skip
+        images = [img for img in images if image_source(img, base_url) not in elsewhere]
+        index = parent.index(noscript)
+        for offset, img in enumerate(images):
+            img.tail = None
+            parent.insert(index + offset, img)
+
+
 def _fix_images(root: etree._Element, base_url: str) -> list[str]:
     images = []
     for img in list(root.iter("img")):
-        src = ""
-        for attr in IMAGE_SOURCES:
-            src = safe_url(img.get(attr), base_url, IMAGE_SCHEMES)
-            if src:
-                break
+        src = image_source(img, base_url)
         if not src:
             drop_tree(img)
             continue

@@ -423,3 +423,59 @@ def test_a_two_step_article_reads_a_key_then_posts_for_the_body(crawl, site, tmp
     assert "研究报告的摘要" in post.content and "相关报告" not in post.content
     assert post.content.endswith("[twostep](https://two.example/doc/1.html)")
     assert post["date"] == "2026-12-01 09:15:00"
+
+
+# --- a heading that stands for the title does not open the body (issue #17) -----------
+HEADED = """
+lang = "en"
+[[lists]]
+url = "https://feeds.example.co.uk/news/technology/rss.xml"
+format = "feed"
+[article]
+body = "article"
+remove = ["[data-component='byline-block']"]
+"""
+
+
+def _headed_page(config_text: str, html: str, title: str):
+    from newsbot.pages.declared import DeclaredEntry
+
+    config = source(config_text)
+    entry = DeclaredEntry(id="x1", url="https://www.example.co.uk/news/articles/x1", title=title)
+    return DeclaredArticlePage(config, html, entry.url, entry, site_zone=SHANGHAI, fmt="html")
+
+
+def test_the_pages_own_h1_never_opens_the_body_even_when_it_differs_from_the_title():
+    # BBC: the feed says one title, the page's <h1 id="main-heading"> another.
+    html = (
+        "<html><body><main><article><div data-component='headline-block'>"
+        "<h1 id='main-heading'>Chip maker warns of a long wait</h1></div>"
+        "<div data-component='byline-block'><span>By A Writer</span></div>"
+        "<div data-component='text-block'><p>The first paragraph of the story.</p></div>"
+        "<div data-component='subheadline-block'><h2>What comes next</h2></div>"
+        "<div data-component='text-block'><p>The last paragraph.</p></div>"
+        "</article></main></body></html>"
+    )
+    body = _headed_page(HEADED, html, "Chip maker says shortages will last").body_html()
+    assert "long wait" not in body and "By A Writer" not in body
+    assert "The first paragraph" in body and "What comes next" in body
+
+
+def test_a_leading_h2_goes_only_when_it_repeats_the_title():
+    html = ("<html><body><article><h2>Same Title, Here</h2><p>Text one.</p></article>"
+            "</body></html>")  # fmt: skip
+    assert "Same Title" not in _headed_page(HEADED, html, "Same title, here").body_html()
+    html = html.replace("Same Title, Here", "A first section")
+    assert "A first section" in _headed_page(HEADED, html, "Same title, here").body_html()
+
+
+def test_trafilatura_bodies_lose_a_leading_h1_that_differs_from_the_title():
+    paragraphs = "".join(
+        f"<p>Paragraph number {n} of a long enough article to be extracted by the "
+        f"library, with several words in it so that it counts as text.</p>" for n in range(8))
+    html = (f"<html><head><title>t</title></head><body><article><h1>The page's own "
+            f"headline</h1>{paragraphs}</article></body></html>")  # fmt: skip
+    config = HEADED.replace('body = "article"\n', "").replace(
+        "remove = [\"[data-component='byline-block']\"]\n", "")
+    body = _headed_page(config, html, "The feed's title").body_html()
+    assert "Paragraph number 0" in body and "own headline" not in body

@@ -117,7 +117,7 @@ def test_url_argument_skips_discovery(crawl, site):
 
 
 def test_bad_arguments_are_clear_errors(crawl):
-    result = crawl("netease", "-a", "url=https://news.163.com/20/0229/18/F6ISIFBD0001899O.html")
+    result = crawl("netease", "-a", "url=https://news.163.com/special/0001386F/rank_whole.html")
     assert "is not a NetEase article URL" in result.log
     assert result.returncode == 2 and result.files() == []
     result = crawl("netease", "-a", "pages=11")

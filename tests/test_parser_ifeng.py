@@ -62,7 +62,7 @@ def test_continuation_jsonp():
 def test_list_counts_items_that_are_no_articles():
     stream = [
         {"type": "slide", "url": "https://news.ifeng.com/c/8xKaaaaaaaa"},
-        {"type": "article", "url": "https://news.ifeng.com/a/20200911/14526474_0.shtml"},
+        {"type": "article", "url": "https://news.ifeng.com/a/20200911/list.shtml"},
         "junk",
         {"url": "//news.ifeng.com/c/8xKbbbbbbbb"},  # no type: an article, protocol-relative
     ]
@@ -101,7 +101,12 @@ def test_list_errors(text, message):
         ),
         ("//ent.ifeng.com/c/7pldiU65MNU", "https://ent.ifeng.com/c/7pldiU65MNU", "7pldiU65MNU"),
         ("https://news.ifeng.com/shanklist/3-35197-/", None, None),
-        ("http://nb.ifeng.com/a/20200911/14526474_0.shtml", None, None),
+        (  # the older page of a regional site (GNE tests/ifeng/3.html)
+            "http://nb.ifeng.com/a/20200911/14526474_0.shtml",
+            "https://nb.ifeng.com/a/20200911/14526474_0.shtml",
+            "14526474",
+        ),
+        ("http://nb.ifeng.com/listpage/593/1/list.shtml", None, None),
         ("https://news.ifeng.com.evil.example/c/8xKf2mN7qPa", None, None),
     ],
 )

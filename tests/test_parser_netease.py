@@ -144,7 +144,11 @@ def test_list_url():
             "https://www.163.com/news/article/KC12OUHK000189FH.html",
         ),
         ("https://www.163.com/v/video/VLB7M0AB1.html", None),
-        ("https://news.163.com/20/0229/18/F6ISIFBD0001899O.html", None),
+        (  # the 2019-2021 address leads to the article's www.163.com page
+            "https://news.163.com/20/0229/18/F6ISIFBD0001899O.html",
+            "https://www.163.com/news/article/F6ISIFBD0001899O.html",
+        ),
+        ("https://news.163.com/special/0001386F/rank_whole.html", None),
         ("https://www.163.com/news/article/kc12ouhk000189fh.html", None),
         ("https://www.163.com.example.com/news/article/KC12OUHK000189FH.html", None),
     ],

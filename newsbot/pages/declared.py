@@ -436,7 +436,7 @@ class DeclaredArticlePage(ArticlePageBase):
         for query in queries:
             markup = html_markup(self.selector, query, self.article.remove)
             if markup.strip():
-                return markup
+                return without_title_heading(markup, self.title())
         if queries:
             return ""
         return extracted_body(self.text, self.url, self.title())
@@ -474,7 +474,7 @@ def entry_item(config: SourceConfig, entry: DeclaredEntry, *, site_zone: ZoneInf
 
 
 def extracted_body(html: str, url: str, title: str) -> str:
-    """The main content as trafilatura finds it (HTML), less a heading that repeats
+    """The main content as trafilatura finds it (HTML), less a heading that stands for
     the title."""
     import trafilatura
 
@@ -485,9 +485,48 @@ def extracted_body(html: str, url: str, title: str) -> str:
     if not extracted or not extracted.strip():
         return ""
     root = lxml.html.document_fromstring(extracted).body
-    heading = next(iter(root), None)
-    if heading is not None and heading.tag in ("h1", "h2") and (
-        " ".join(heading.text_content().split()) == title
-    ):  # fmt: skip
-        heading.drop_tree()
+    _drop_title_heading(root, title)
     return inner_html(root)
+
+
+_HEADINGS = ("h1", "h2", "h3")
+
+
+def _heading_key(text: str) -> str:
+    return re.sub(r"[\W_]+", " ", text).strip().casefold()
+
+
+def _drop_title_heading(root: lxml.html.HtmlElement, title: str) -> bool:
+    """Drop the heading the body opens with when it stands for the title: an ``h1``
+    always (it is the page's headline, even where its words differ from the feed's
+    title), an ``h2``/``h3`` when it repeats the title. Wrappers left empty go too."""
+    for element in root.iter():
+        if element is root or not isinstance(element.tag, str):
+            continue
+        if element.tag == "img":
+            return False
+        if element.tag in _HEADINGS:
+            text = element.text_content()
+            if element.tag != "h1" and _heading_key(text) != _heading_key(title):
+                return False
+            parent = element.getparent()
+            element.drop_tree()
+            while parent is not None and parent is not root and not (
+                parent.text_content().strip() or parent.xpath(".//img")
+            ):  # fmt: skip
+                above = parent.getparent()
+                parent.drop_tree()
+                parent = above
+            return True
+        own = (element.text or "").strip()
+        if own:
+            return False
+    return False
+
+
+def without_title_heading(html: str, title: str) -> str:
+    """A body's HTML less the heading it opens with when that stands for the title."""
+    if "<h" not in html:
+        return html
+    root = lxml.html.fragment_fromstring(html, create_parent="div")
+    return inner_html(root) if _drop_title_heading(root, title) else html

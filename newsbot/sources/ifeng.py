@@ -39,6 +39,11 @@ LAZY_IMAGE = "data-lazyload"  # older pages: real URL here, a placeholder in src
 _TITLE_SUFFIX_RE = re.compile(r"(?:_[^_]{1,20})?_凤凰网$")
 _ID_RE = re.compile(r"[0-9A-Za-z]{10,12}")  # base62, 11 characters today
 _URL_RE = re.compile(rf"^(?:https?:)?//([a-z0-9-]+\.ifeng\.com)/c/({_ID_RE.pattern})(?:[/?#]|$)")
+# The older article address (channel and regional sites, 2010s–2020):
+# ``nb.ifeng.com/a/20200911/14526474_0.shtml``; its page has no ``allData``.
+_OLD_URL_RE = re.compile(
+    r"^(?:https?:)?//([a-z0-9-]+\.ifeng\.com)/a/(\d{8})/(\d{5,10})_\d+\.shtml(?:[?#]|$)"
+)
 _COLUMN_RE = re.compile(r"/shanklist/(?:\d+-)?(\d+-\d+-(?:\d+-)*)/?$")
 # d.ifengimg.com/<w121_h75_q90 ...>/<host/path>: a resizing proxy in front of the original.
 _PROXY_RE = re.compile(r"^(?:https?:)?//d\.ifengimg\.com/([^/]+)/([a-z0-9-]+\.ifengimg\.com/.+)$")
@@ -56,12 +61,18 @@ class ListPage(base.ListPage):
 def canonical_url(url: str) -> str | None:
     """``https://<host>.ifeng.com/c/<id>`` for any form of an article URL, else None."""
     match = _URL_RE.match(url.strip())
-    return f"https://{match.group(1)}/c/{match.group(2)}" if match else None
+    if match:
+        return f"https://{match.group(1)}/c/{match.group(2)}"
+    old = _OLD_URL_RE.match(url.strip())
+    return f"https://{old.group(1)}/a/{old.group(2)}/{old.group(3)}_0.shtml" if old else None
 
 
 def article_id_from_url(url: str) -> str | None:
     match = _URL_RE.match(url.strip())
-    return match.group(2) if match else None
+    if match:
+        return match.group(2)
+    old = _OLD_URL_RE.match(url.strip())
+    return old.group(3) if old else None
 
 
 def column_id(list_url: str) -> str | None:
@@ -172,15 +183,20 @@ class ArticlePage(ArticlePageBase):
         ]
         for candidate in candidates:
             url = canonical_url(candidate)
-            if url and url.endswith(f"/c/{article_id}"):
+            if url and (url.endswith(f"/c/{article_id}") or url.endswith(f"/{article_id}_0.shtml")):
                 return url
         return ARTICLE_URL.format(id=article_id)
+
+    # the older page (``/a/<date>/<n>_0.shtml``): no allData; its DOM says it all
+    def old(self, css: str) -> str:
+        return "" if self.doc else self.text(css)
 
     def title(self) -> str:
         meta = self.meta("og:title") or self.selector.css("title::text").get("")
         return first(
             [
                 text_of(self.doc.get("title")),
+                self.old("h1#artical_topic"),
                 _TITLE_SUFFIX_RE.sub("", meta.strip()),
                 self.entry.title,
             ]
@@ -192,6 +208,8 @@ class ArticlePage(ArticlePageBase):
                 text_of(self.doc.get("newsTime")),
                 self.meta("article:published_time"),
                 self.selector.css(self.published_css).get("").strip(),
+                self.old("#artical_sth .ss01"),
+                "" if self.doc else self.meta("og:time"),
                 self.entry.publish_time,
             ]
         )
@@ -204,6 +222,7 @@ class ArticlePage(ArticlePageBase):
             [
                 text_of(self.doc.get("source")),
                 catename,
+                self.old("#artical_sth .ss03"),
                 self.entry.author,
                 text_of(self.doc.get("editorName")),
             ]
@@ -228,6 +247,8 @@ class ArticlePage(ArticlePageBase):
             if isinstance(part, dict) and part.get("type") == "text"
         ]
         texts = [text for text in texts if isinstance(text, str)]
+        if not texts and not self.doc:
+            texts = self.selector.css("div#main_content").getall()[:1]
         return _fix_images("".join(texts)) if texts else ""
 
 
@@ -288,7 +309,8 @@ class IfengSpider(NewsSpider):
         self.pages = positive_int("pages", pages)
         self.entries = self.url_entries(
             url,
-            "an ifeng article URL (expected https://news.ifeng.com/c/<11-character id>)",
+            "an ifeng article URL (expected https://news.ifeng.com/c/<11-character id>"
+            " or https://<site>.ifeng.com/a/<yyyymmdd>/<number>_0.shtml)",
             article_id_from_url,
             canonical_url,
         )

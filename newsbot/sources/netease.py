@@ -34,6 +34,11 @@ _DOCID = r"[A-Z0-9]{16}"
 _URL_RE = re.compile(
     rf"^(?:https?:)?//(?:www|m)\.163\.com/(\w+)/article/({_DOCID})(?:_\w+)?\.html(?:[?#]|$)"
 )
+# The 2019–2021 address of an article (``news.163.com/20/1120/09/<DOCID>.html``); it now
+# leads to ``www.163.com/<subdomain>/article/<DOCID>.html``.
+_OLD_URL_RE = re.compile(
+    rf"^(?:https?:)?//(\w+)\.163\.com/\d{{2}}/\d{{4}}/\d{{2}}/({_DOCID})(?:_\w+)?\.html(?:[?#]|$)"
+)
 _VIDEO_RE = re.compile(r"^(?:https?:)?//(?:v\.163\.com|(?:www|m)\.163\.com/v/)", re.I)
 _LIST_TIME_RE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})\s+(\d{1,2}:\d{2}(?::\d{2})?)$")
 _INFO_DATE_RE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}\s+\d{1,2}:\d{2}(?::\d{2})?")
@@ -47,13 +52,13 @@ PROXY_HOST = "nimg.ws.126.net"
 def canonical_url(url: str) -> str | None:
     """``https://www.163.com/<channel>/article/<DOCID>.html`` of an article URL (www or m,
     http or https, query tolerated), or None."""
-    match = _URL_RE.match(url.strip())
+    match = _URL_RE.match(url.strip()) or _OLD_URL_RE.match(url.strip())
     return ARTICLE_URL.format(channel=match.group(1), id=match.group(2)) if match else None
 
 
 def article_id_from_url(url: str) -> str | None:
     """The 16-character DOCID of an article URL."""
-    match = _URL_RE.match(url.strip())
+    match = _URL_RE.match(url.strip()) or _OLD_URL_RE.match(url.strip())
     return match.group(2) if match else None
 
 
@@ -142,13 +147,24 @@ class ArticlePage(ArticlePageBase):
 
     source = SOURCE
     lang = LANG
-    title_css = "h1.post_title"
-    info_css = ".post_info"
+    # 2025 layout first, then the 2019–2021 one (``#epContentLeft > h1`` without a class,
+    # ``.post_time_source``, the article in ``#endText`` inside ``.post_body``).
+    title_css = "h1.post_title, #epContentLeft > h1, .post_content_main > h1"
+    info_css = ".post_info, .post_time_source"
     author_css = ".post_author"
     body_css = ".post_body"
+    text_css = "#endText, .post_text"
     # Inside the body but not the article: the zero-height box holding the site logo
-    # (og:image bait), hidden ad slots.
-    junk_xpath = ".//div[contains(translate(@style, ' ', ''), 'height:0')]"
+    # (og:image bait), hidden ad slots; in the older layout the share bars, the related
+    # links, the 本文来源/责任编辑 line and the ad boxes inside #endText.
+    junk_xpath = (
+        ".//div[contains(translate(@style, ' ', ''), 'height:0')]"
+        " | .//*[contains(concat(' ', normalize-space(@class), ' '), ' ep-source ')]"
+        " | .//*[contains(concat(' ', normalize-space(@class), ' '), ' related_article ')]"
+        " | .//*[starts-with(@class, 'gg') or contains(@class, ' gg')]"
+        " | .//*[contains(@class, 'post_topshare') or contains(@class, 'post_btmshare')]"
+        " | .//*[contains(@class, 'post_end_ad') or contains(@class, 'js_qrcode')]"
+    )
 
     def canonical_url(self) -> str:
         link = self.selector.xpath("//link[@rel='canonical']/@href").get("")
@@ -169,7 +185,7 @@ class ArticlePage(ArticlePageBase):
         return first([self.text(self.title_css), self.meta("og:title"), self.entry.title])
 
     def infotext_of(self) -> str:
-        return " ".join(self.selector.css(self.info_css).xpath("string()").get("").split())
+        return " ".join(self.selector.css(self.info_css)[:1].xpath("string()").get("").split())
 
     def date(self) -> str:
         visible = _INFO_DATE_RE.search(self.infotext_of())
@@ -184,7 +200,7 @@ class ArticlePage(ArticlePageBase):
 
     def author(self) -> str:
         """The source the article is credited to (``来源: …``), not the editor."""
-        info = self.selector.css(self.info_css)
+        info = self.selector.css(self.info_css)[:1]
         link = info.xpath(".//a[not(contains(@class, 'post_jubao'))]").xpath("string()").get("")
         in_info = _SOURCE_LINE_RE.search(self.infotext_of())
         author_box = " ".join(self.selector.css(self.author_css).xpath("string()").get("").split())
@@ -209,7 +225,9 @@ class ArticlePage(ArticlePageBase):
     def body_html(self) -> str:
         """The body's HTML, uncleaned, with proxied images unwrapped and the hidden logo
         box removed."""
-        for node in self.selector.css(self.body_css):
+        nodes = self.selector.css(self.body_css)
+        text = nodes.css(self.text_css)[:1]
+        for node in text or nodes:
             node.xpath(self.junk_xpath).drop()
             for img in node.css("img"):
                 for attr in ("src", "data-src"):

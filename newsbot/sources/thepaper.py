@@ -32,6 +32,10 @@ TITLE_SUFFIXES = ("_澎湃新闻-The Paper", "_澎湃新闻")
 SUCCESS_CODE = 200  # the feed's "code" on success; errors: 10000 请求无效, 99998 系统繁忙 ...
 
 _ID_RE = re.compile(r"\d{1,12}")
+# The 2014–2021 page (before the Next.js site): h1.news_title, div.news_about (a line with
+# the writer, a line with "2020-06-06 10:08 来源：…"), div.news_txt.
+_OLD_DATE_RE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}\s+\d{1,2}:\d{2}(?::\d{2})?")
+_OLD_SOURCE_RE = re.compile(r"来源\s*[:：]\s*(\S+)")
 _URL_RE = re.compile(
     r"^https?://(?:www\.|m\.)?thepaper\.cn/(?:newsDetail_forward_|detail/)(\d{1,12})(?:[/?#.]|$)"
 )
@@ -103,7 +107,17 @@ class ArticlePage(ArticlePageBase):
         return ARTICLE_URL.format(id=self.article_id())
 
     def is_article(self) -> bool:
-        return bool(self.detail)
+        return bool(self.detail) or bool(self.old_body())
+
+    # the 2014–2021 page: read from its DOM when there is no __NEXT_DATA__ article
+    def old_body(self) -> str:
+        return "" if self.detail else (self.selector.css("div.news_txt").get() or "")
+
+    def old_about(self) -> list[str]:
+        if self.detail:
+            return []
+        return [" ".join(p.xpath("string()").get("").split())
+                for p in self.selector.css("div.news_about > p")]  # fmt: skip
 
     def article_id(self) -> str:
         cont_id = str(self.detail.get("contId") or "")
@@ -115,13 +129,15 @@ class ArticlePage(ArticlePageBase):
         meta = self.meta("og:title") or self.selector.css("title::text").get("")
         for suffix in TITLE_SUFFIXES:
             meta = meta.removesuffix(suffix)
-        return first([text_of(self.detail.get("name")), meta.strip(), self.entry.title])
+        old = "" if self.detail else self.text("h1.news_title")
+        return first([text_of(self.detail.get("name")), old, meta.strip(), self.entry.title])
 
     def date(self) -> str:
         """The first candidate in a known format (``pubTime`` may be relative: "3小时前")."""
         candidates = [
             str(self.detail.get("publishTime") or ""),
             text_of(self.detail.get("pubTime")),
+            *(m.group(0) for m in map(_OLD_DATE_RE.search, self.old_about()) if m),
             self.entry.publish_time,
         ]
         for candidate in candidates:
@@ -135,7 +151,11 @@ class ArticlePage(ArticlePageBase):
     def author(self) -> str:
         node = self.detail.get("nodeInfo") or {}
         column = text_of(node.get("name")) if isinstance(node, dict) else ""
-        return first([text_of(self.detail.get("author")), column, self.entry.author])
+        about = self.old_about()
+        writer = about[0] if about and not _OLD_DATE_RE.search(about[0]) else ""
+        source = next((m.group(1) for m in map(_OLD_SOURCE_RE.search, about) if m), "")
+        return first([text_of(self.detail.get("author")), column, writer, source,
+                      self.entry.author])  # fmt: skip
 
     def thumbnail(self) -> str:
         candidates = [
@@ -147,7 +167,7 @@ class ArticlePage(ArticlePageBase):
         return first(candidates)
 
     def body_html(self) -> str:
-        return text_of(self.detail.get("content"))
+        return text_of(self.detail.get("content")) or self.old_body()
 
 
 parse_article = ArticlePage.parse

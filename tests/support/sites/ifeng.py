@@ -43,3 +43,5 @@ def add(site: FixtureSite) -> None:
     site.add("GET", r"/news\.ifeng\.com/shanklist/(\d+-\d+-)/?", ifeng_list)
     site.add("GET", IFENG_MORE_PATH, ifeng_more)
     site.add("GET", r"/(?:news|finance|tech)\.ifeng\.com/c/(\w+)", ifeng_page)
+    # the older pages of channel and regional sites: /a/<yyyymmdd>/<n>_0.shtml
+    site.add("GET", r"/[a-z0-9-]+\.ifeng\.com/a/\d{8}/(\d+)_0\.shtml", ifeng_page)
