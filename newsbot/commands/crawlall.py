@@ -71,9 +71,10 @@ class Command(ScrapyCommand):
         names = split_list(opts.sources) or [n for n, i in available.items() if i.enabled]
         unknown = sorted(set(names) - set(available))
         if unknown:
-            raise UsageError(
-                f"unknown sources: {', '.join(unknown)} (available: {', '.join(available)})"
+            self.exitcode = report_usage_problems(
+                [f"unknown sources: {', '.join(unknown)} (available: {', '.join(available)})"]
             )
+            return
         loader = self.crawler_process.spider_loader
         problems = usage_problems(
             self.settings,
