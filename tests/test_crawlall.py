@@ -125,5 +125,9 @@ def test_crawlall_writes_files_for_every_source(scrapy_cmd):
         assert sum(f"Start {name}" in line for line in info) == 1, name
     assert sum("Overridden settings" in line for line in info) == 1
     assert sum("Dumping Scrapy stats" in line for line in info) == 0
+    # Spidermon: each source's lines name it; one "passed" line or one per failed monitor.
+    spidermon = Counter(re.search(r"\[Spidermon\] ([\w.-]+): ", line).group(1)
+                        for line in lines if "[Spidermon]" in line)  # fmt: skip
+    assert set(spidermon) == enabled and max(spidermon.values()) <= 6, spidermon
     progress = [line for line in info if "Crawled " in line and " pages (at " in line]
     assert all(re.search(r"INFO: [\w.-]+: Crawled ", line) for line in progress), progress[:3]
