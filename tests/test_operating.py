@@ -167,3 +167,26 @@ def test_quiet_prints_only_problems_and_the_summary(scrapy_cmd, site):
     assert all(" INFO: " not in x and " DEBUG: " not in x for x in lines), lines
     assert lines[-1].startswith("newsbot: 2 sources: 1 ok, 1 failed (qq); ")
     assert any("FAILED" in x for x in lines) and len(lines) <= 8, lines
+
+
+@pytest.mark.parametrize("how", sorted(RUNS))
+def test_a_locked_export_folder_exits_75_before_any_request(scrapy_cmd, site, tmp_path, how):
+    from scrapy.settings import Settings
+
+    from newsbot.runner import export_lock
+
+    held = Settings({"NEWSBOT_EXPORT_DIR": str(tmp_path / "exports"),
+                     "NEWSBOT_STATE_DIR": str(tmp_path / "state")})  # fmt: skip
+    with export_lock(held):
+        result = scrapy_cmd(*RUNS[how], **FINANCE)
+    assert result.returncode == 75, result.log
+    assert "another newsbot run" in result.log and "FAILED" not in result.log
+    assert site.hits == [] and runs_recorded(tmp_path) == []
+
+
+def test_articles_given_with_url_that_all_fail_to_connect_are_a_network_failure(scrapy_cmd):
+    urls = "url=https://news.qq.com/rain/a/20261121A0RTRY00,https://news.qq.com/rain/a/20250210A06D7U00"
+    result = scrapy_cmd("crawl", "qq", "-a", urls, NEWSBOT_TEST_SITE="http://127.0.0.1:9",
+                        RETRY_TIMES=0)  # fmt: skip
+    assert result.returncode == 1
+    assert "FAILED: no answer from the site: every request failed" in result.log

@@ -83,10 +83,10 @@ def failure_reasons(
     errors = report.get("errors", 0)
     kinds = ", ".join(f"{k}={v}" for k, v in report.get("error_kinds", {}).items())
     responses = report.get("responses")
+    if errors and responses == 0:
+        return [f"no answer from the site: every request failed ({kinds}); "
+                "is the network or the site down?"]  # fmt: skip
     if not report.get("discovered"):
-        if errors and responses == 0:
-            return [f"no answer from the site: every request failed ({kinds}); "
-                    "is the network or the site down?"]  # fmt: skip
         if errors:
             return [f"no article discovered: {errors} errors ({kinds})"]
         if report.get("finish_reason") == "closespider_timeout":
