@@ -1,5 +1,7 @@
 """Downloader middlewares for what third-party servers really send.
 
+- TimeLimitsMiddleware: the timeout and retries of list, article and robots.txt
+  requests (NEWSBOT_LIST_*, NEWSBOT_ARTICLE_*, NEWSBOT_ROBOTSTXT_*).
 - RetryAfterMiddleware: Scrapy's retries, waiting as long as a 429/503 answer's
   ``Retry-After`` asks (capped), instead of retrying at once.
 - ArticleRedirectMiddleware: an article page that redirects to another site is
@@ -19,6 +21,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
 
 import tldextract
+from scrapy import signals
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import TextResponse
@@ -47,6 +50,60 @@ def retry_after_seconds(value: str | None, now: float | None = None) -> float | 
     except (TypeError, ValueError, IndexError):
         return None
     return max(0.0, moment.timestamp() - (now if now is not None else time.time()))
+
+
+def request_kind(request: Request) -> str:
+    """"robotstxt", "article", "list" (a spider's parse_list) or "" (images, others)."""
+    if request.meta.get("dont_obey_robotstxt") and urlsplit(request.url).path == "/robots.txt":
+        return "robotstxt"
+    if ARTICLE_META in request.meta:
+        return "article"
+    if getattr(request.callback, "__name__", "") == "parse_list":
+        return "list"
+    return ""
+
+
+class TimeLimitsMiddleware:
+    """Sets ``download_timeout`` and ``max_retry_times`` of list, article and robots.txt
+    requests from NEWSBOT_<KIND>_TIMEOUT / _RETRIES (0 / -1: Scrapy's DOWNLOAD_TIMEOUT /
+    RETRY_TIMES), and caps every request's timeout at the source's deadline
+    (CLOSESPIDER_TIMEOUT, from NEWSBOT_MAX_TIME): Scrapy waits for the requests in
+    flight before it closes a spider, so a stalled site would outlive the deadline."""
+
+    def __init__(self, settings: BaseSettings) -> None:
+        self.limits: dict[str, tuple[float, int]] = {}
+        for kind in ("list", "article", "robotstxt"):
+            timeout = settings.getfloat(f"NEWSBOT_{kind.upper()}_TIMEOUT")
+            retries = settings.getint(f"NEWSBOT_{kind.upper()}_RETRIES")
+            self.limits[kind] = (
+                timeout if timeout > 0 else settings.getfloat("DOWNLOAD_TIMEOUT"),
+                retries if retries >= 0 else settings.getint("RETRY_TIMES"),
+            )
+        self.default_timeout = settings.getfloat("DOWNLOAD_TIMEOUT")
+        self.deadline_s = settings.getfloat("CLOSESPIDER_TIMEOUT")
+        self.ends_at = 0.0
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> TimeLimitsMiddleware:
+        middleware = cls(crawler.settings)
+        crawler.signals.connect(middleware.spider_opened, signal=signals.spider_opened)
+        return middleware
+
+    def spider_opened(self) -> None:
+        if self.deadline_s > 0:
+            self.ends_at = time.monotonic() + self.deadline_s
+
+    def process_request(self, request: Request) -> None:
+        kind = request_kind(request)
+        timeout = self.default_timeout
+        if kind:
+            timeout, retries = self.limits[kind]
+            request.meta.setdefault("max_retry_times", retries)
+        timeout = request.meta.get("download_timeout", timeout)
+        if self.ends_at:
+            # Past the deadline Scrapy only waits for what is in flight: a second more.
+            timeout = min(timeout, round(max(self.ends_at - time.monotonic(), 0) + 1, 1))
+        request.meta["download_timeout"] = timeout
 
 
 class RetryAfterMiddleware(RetryMiddleware):

@@ -6,7 +6,8 @@ a source's crawl closes. Its monitors read the run report's numbers (the same
 run history in runs.jsonl:
 
 - Finish reason: one of SPIDERMON_EXPECTED_FINISH_REASONS (Spidermon's own monitor);
-- Errors: at most NEWSBOT_MONITOR_MAX_ERRORS failed requests and parser errors;
+- Errors: failed requests and parser errors within NEWSBOT_MAX_ERROR_RATE of the new
+  articles (the rate that fails the exit status) and NEWSBOT_MONITOR_MAX_ERRORS (-1: any);
 - Discovered: the lists gave at least NEWSBOT_MONITOR_MIN_DISCOVERED articles;
 - Exported: at least NEWSBOT_MONITOR_MIN_EXPORTED_RATIO of the new articles written;
 - Field coverage: the share of parsed articles with each field of
@@ -35,7 +36,7 @@ from spidermon.contrib.scrapy.monitors.monitors import FinishReasonMonitor
 from spidermon.contrib.scrapy.runners import SpiderMonitorResult, SpiderMonitorRunner
 from spidermon.exceptions import NotConfigured as ActionNotConfigured
 
-from newsbot.extensions.report import RUNS_FILE, summarize_stats
+from newsbot.extensions.report import RUNS_FILE, error_rate, failure_reasons, summarize_stats
 
 if TYPE_CHECKING:
     from scrapy import Spider
@@ -145,14 +146,23 @@ class FinishReason(FinishReasonMonitor):
 
 @monitors.name("Errors")
 class Errors(NewsbotMonitor):
-    @monitors.name("at most NEWSBOT_MONITOR_MAX_ERRORS errors")
+    @monitors.name("errors within NEWSBOT_MAX_ERROR_RATE (and NEWSBOT_MONITOR_MAX_ERRORS)")
     def test_errors(self) -> None:
         report = self.report
-        allowed = self.setting("NEWSBOT_MONITOR_MAX_ERRORS", "getint")
+        if not report["errors"]:
+            return
         kinds = ", ".join(f"{k}={v}" for k, v in report["error_kinds"].items())
+        allowed = self.setting("NEWSBOT_MONITOR_MAX_ERRORS", "getint")
+        if allowed >= 0:
+            self.assertLessEqual(
+                report["errors"], allowed,
+                f"{plural(report['errors'], 'error')} ({kinds}); at most {allowed} allowed",
+            )  # fmt: skip
+        rate = self.setting("NEWSBOT_MAX_ERROR_RATE", "getfloat")
         self.assertLessEqual(
-            report["errors"], allowed,
-            f"{plural(report['errors'], 'error')} ({kinds}); at most {allowed} allowed",
+            error_rate(report), rate,
+            f"{plural(report['errors'], 'error')} ({kinds}) for "
+            f"{plural(report['new'], 'new article')}; at most {rate:.0%} allowed",
         )  # fmt: skip
 
 
@@ -165,16 +175,14 @@ class Discovered(NewsbotMonitor):
         shared = self.data.stats.get("newsbot/redis/run_discovered") or 0
         report["discovered"] = max(report["discovered"], shared)
         least = self.setting("NEWSBOT_MONITOR_MIN_DISCOVERED", "getint")
-        if report["errors"]:
-            failed = plural(report["errors"], "request")
-            why = f"{failed} failed ({', '.join(report['error_kinds'])})"
-        else:
-            why = "the lists were fetched but gave none: has the site changed?"
-        self.assertGreaterEqual(
-            report["discovered"], least,
-            f"{plural(report['discovered'], 'article')} discovered, at least {least} "
-            f"expected: {why}",
-        )  # fmt: skip
+        if report["discovered"] >= least:
+            return
+        # Why, as the exit status says it: network down, requests failed, or a changed site.
+        report["finish_reason"] = self.data.stats.get("finish_reason")
+        why = "; ".join(failure_reasons({**report, "discovered": 0}))
+        why = why.removeprefix("no article discovered: ").removeprefix("no article discovered ")
+        self.fail(f"{plural(report['discovered'], 'article')} discovered, at least {least} "
+                  f"expected: {why}")  # fmt: skip
 
 
 @monitors.name("Exported")

@@ -1,16 +1,25 @@
 """What the crawl, crawlall and render commands share around running crawlers:
-the lock on the export folder, the site-repo commit, the exit status."""
+the checks before a run (usage errors), the lock on the export folder, the
+site-repo commit, the exit status.
+
+Exit statuses, the same for ``scrapy crawl`` and ``scrapy crawlall`` (README,
+"Exit statuses"): 0 every source fine; 1 a source failed (see
+``failure_reasons``), Redis or the commit failed; 2 a usage error found before
+any request (``usage_problems``); 75 another run holds the export folder.
+"""
 
 from __future__ import annotations
 
 import logging
 import os
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from filelock import FileLock, Timeout
+from scrapy.settings import SETTINGS_PRIORITIES
 
 from newsbot import images
 from newsbot.distributed.addon import WRITER
@@ -20,6 +29,7 @@ from newsbot.sitegit import GitError, commit_written
 from newsbot.store import state_key
 
 if TYPE_CHECKING:
+    from scrapy import Spider
     from scrapy.crawler import Crawler, CrawlerProcessBase
     from scrapy.settings import BaseSettings
 
@@ -97,6 +107,76 @@ def redis_unavailable(settings: BaseSettings) -> str:
     return ""
 
 
+def usage_problems(
+    settings: BaseSettings, spiders: list[tuple[type[Spider], dict[str, Any]]] = ()
+) -> list[str]:
+    """Why a run cannot start (empty: it can), found before any crawler is made:
+    unusable NEWSBOT_* values (newsbot.validation) and spider arguments. Unknown
+    NEWSBOT_* names are a warning each."""
+    from newsbot.validation import check_settings, unknown_settings
+
+    for line in unknown_settings(settings):
+        logger.warning("%s", line)
+    problems = [f"bad setting {problem}" for problem in check_settings(settings)]
+    for spidercls, kwargs in spiders:
+        check = getattr(spidercls, "check_arguments", None)
+        problem = check(settings, kwargs) if check else ""
+        if problem:
+            problems.append(f"{spidercls.name}: {problem}" if len(spiders) > 1 else problem)
+    return problems
+
+
+def report_usage_problems(problems: list[str]) -> int:
+    """Print the usage problems, one ``newsbot: <problem>`` line each on stderr (as
+    every command does, newsbot.validation); the exit status 2."""
+    for problem in problems:
+        print(f"newsbot: {problem}", file=sys.stderr, flush=True)
+    return EXIT_BAD_ARGUMENT
+
+
+def apply_deadline(settings: BaseSettings) -> None:
+    """NEWSBOT_MAX_TIME as each source's CLOSESPIDER_TIMEOUT, unless that is given on
+    the command line (``-s CLOSESPIDER_TIMEOUT``, ``crawlall --max-time``)."""
+    if (settings.getpriority("CLOSESPIDER_TIMEOUT") or 0) >= SETTINGS_PRIORITIES["cmdline"]:
+        return
+    try:
+        deadline = settings.getfloat("NEWSBOT_MAX_TIME")
+    except ValueError:
+        return  # usage_problems reports it
+    settings.set("CLOSESPIDER_TIMEOUT", max(deadline, 0), priority="project")
+
+
+def run_sources(process: CrawlerProcessBase, crawlers: list[Crawler]) -> int:
+    """``run_crawlers`` for crawl and crawlall: also a source that failed makes the
+    status 1, with one line per failed source and one summary line."""
+    status = run_crawlers(process, crawlers)
+    failures = source_failures(crawlers) if status != EXIT_LOCKED else {}
+    for source, reasons in failures.items():
+        print(f"newsbot: source {source} FAILED: {'; '.join(reasons)}", flush=True)
+    if failures and not status:
+        status = EXIT_FAILED
+    if status not in (EXIT_LOCKED, EXIT_BAD_ARGUMENT) and crawlers:
+        print(f"newsbot: {summary(crawlers, failures)}; exit status {status}", flush=True)
+    return status
+
+
+def summary(crawlers: list[Crawler], failures: dict[str, list[str]]) -> str:
+    exported = 0
+    for crawler in crawlers:
+        try:
+            exported += CrawlReport.of(crawler).report.get("exported", 0)
+        except RuntimeError:
+            pass
+    ok = len(crawlers) - len(failures)
+    failed = f", {len(failures)} failed ({', '.join(failures)})" if failures else ""
+    written = plural(exported, "article")
+    return f"{plural(len(crawlers), 'source')}: {ok} ok{failed}; {written} written"
+
+
+def plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
 def run_crawlers(process: CrawlerProcessBase, crawlers: list[Crawler]) -> int:
     """Start the crawlers under the export lock (if they write files), commit what
     they wrote if asked, and return the exit status: 0, or why the run failed."""
@@ -166,7 +246,8 @@ def source_failures(crawlers: list[Crawler]) -> dict[str, list[str]]:
         if shared:
             # A worker of a distributed run: its source discovered what all workers did.
             report = {**report, "discovered": max(report["discovered"], shared)}
-        reasons = failure_reasons(report) if report else ["did not run to the end"]
+        rate = crawler.settings.getfloat("NEWSBOT_MAX_ERROR_RATE")
+        reasons = failure_reasons(report, rate) if report else ["did not run to the end"]
         if (
             crawler.spider
             and report

@@ -56,6 +56,22 @@ NEWSBOT_RETRY_AFTER_MAX = 120.0
 # Backoff before retrying an API that answered "busy" (seconds; doubles per try).
 NEWSBOT_RETRY_BACKOFF = 2.0
 NEWSBOT_RETRY_BACKOFF_MAX = 60.0
+# Time limits that fit a ten-minute schedule (README: "Time limits"). Seconds a list,
+# article or robots.txt request may take, and its retries; 0 / -1: DOWNLOAD_TIMEOUT /
+# RETRY_TIMES (which stay the limits of the other requests: images).
+NEWSBOT_LIST_TIMEOUT = 20
+NEWSBOT_LIST_RETRIES = -1
+NEWSBOT_ARTICLE_TIMEOUT = 20
+NEWSBOT_ARTICLE_RETRIES = -1
+# A robots.txt that does not answer quickly is treated as absent (everything allowed).
+NEWSBOT_ROBOTSTXT_TIMEOUT = 10
+NEWSBOT_ROBOTSTXT_RETRIES = 0
+# Seconds after which a source's crawl stops (CLOSESPIDER_TIMEOUT; `crawlall --max-time`
+# overrides it); 0: no deadline. Leaves room for the commit before the next run.
+NEWSBOT_MAX_TIME = 420
+# A source's run fails (exit status 1) when its errors (failed requests, unusable list or
+# article answers, parser exceptions) are more than this share of its new articles.
+NEWSBOT_MAX_ERROR_RATE = 0.5
 
 # --- output -----------------------------------------------------------------
 ITEM_PIPELINES = {
@@ -70,6 +86,8 @@ ITEM_PIPELINES = {
 DOWNLOADER_MIDDLEWARES = {
     # Replaces Scrapy's RetryMiddleware (same place, same RETRY_* settings).
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    # Before DownloadTimeoutMiddleware (350): NEWSBOT_{LIST,ARTICLE,ROBOTSTXT}_* limits.
+    "newsbot.downloadermiddlewares.TimeLimitsMiddleware": 340,
     "newsbot.downloadermiddlewares.RetryAfterMiddleware": 550,
     # Response chain runs from high to low: these see responses before the redirect step (600).
     "newsbot.downloadermiddlewares.ArticleRedirectMiddleware": 650,
@@ -92,6 +110,8 @@ EXTENSIONS = {
     # unattended runs have no one at that port. Set it to 0 to have it back.
     "scrapy.extensions.remote_control.RemoteControl": None,
 }
+# Nobody attends scheduled runs: no telnet console per crawler (45 in a crawlall).
+TELNETCONSOLE_ENABLED = False
 # Young-generation GC threshold during crawls (see newsbot/extensions/gctune.py); 0: default.
 NEWSBOT_GC_THRESHOLD = 50_000
 LOG_FORMATTER = "newsbot.logformatter.NewsbotLogFormatter"
@@ -130,8 +150,9 @@ NEWSBOT_TIMEZONE = "Asia/Shanghai"
 SPIDERMON_ENABLED = True
 SPIDERMON_SPIDER_CLOSE_MONITORS = ["newsbot.monitors.SourceMonitorSuite"]
 SPIDERMON_EXPECTED_FINISH_REASONS = ["finished", "closespider_timeout"]
-# Most failed requests and parser errors a run may have.
-NEWSBOT_MONITOR_MAX_ERRORS = 0
+# Most failed requests and parser errors a run may have (-1: no limit; the Errors
+# monitor then fails on NEWSBOT_MAX_ERROR_RATE, the rate that fails the exit status).
+NEWSBOT_MONITOR_MAX_ERRORS = -1
 # Fewest articles the lists of a source must give.
 NEWSBOT_MONITOR_MIN_DISCOVERED = 1
 # Least share of a run's new articles that must be written (the rest: dropped or failed).

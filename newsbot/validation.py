@@ -304,6 +304,33 @@ def plain_text(settings: BaseSettings, name: str) -> str | None:
 # --- running the checks --------------------------------------------------------------
 
 
+# The run's time limits and failure threshold: name -> (least, most, what is allowed).
+LIMITS: dict[str, tuple[float, float | None, str]] = {
+    "NEWSBOT_LIST_TIMEOUT": (0, None, "seconds >= 0 (0: DOWNLOAD_TIMEOUT)"),
+    "NEWSBOT_ARTICLE_TIMEOUT": (0, None, "seconds >= 0 (0: DOWNLOAD_TIMEOUT)"),
+    "NEWSBOT_ROBOTSTXT_TIMEOUT": (0, None, "seconds >= 0 (0: DOWNLOAD_TIMEOUT)"),
+    "NEWSBOT_LIST_RETRIES": (-1, None, "a whole number >= -1 (-1: RETRY_TIMES)"),
+    "NEWSBOT_ARTICLE_RETRIES": (-1, None, "a whole number >= -1 (-1: RETRY_TIMES)"),
+    "NEWSBOT_ROBOTSTXT_RETRIES": (-1, None, "a whole number >= -1 (-1: RETRY_TIMES)"),
+    "NEWSBOT_MAX_TIME": (0, None, "seconds >= 0 (0: no deadline)"),
+    "NEWSBOT_MAX_ERROR_RATE": (0, 1, "a share from 0 to 1"),
+    "NEWSBOT_MONITOR_MAX_ERRORS": (-1, None, "a whole number >= -1 (-1: no fixed cap)"),
+}
+
+
+@register(*LIMITS)
+def limit(settings: BaseSettings, name: str) -> str | None:
+    least, most, allowed = LIMITS[name]
+    try:
+        number = float(settings.get(name))
+    except (TypeError, ValueError):
+        return f"must be {allowed}"
+    whole = "whole" in allowed
+    if (whole and number != int(number)) or number < least or (most is not None and number > most):
+        return f"must be {allowed}"
+    return None
+
+
 def _shown(value: Any) -> str:
     shown = repr(value)
     return shown if len(shown) <= 80 else shown[:77] + "..."

@@ -74,7 +74,7 @@ def test_last_page_stops_paging(crawl, site):
 def test_list_error_answers_are_retried_then_one_error(crawl, site):
     site.fail(IFENG_LIST_PATH, times=100, reply=Reply(200, b"<html><body>busy</body></html>"))
     result = crawl("ifeng", RETRY_TIMES=2)
-    assert result.returncode == 0
+    assert result.returncode == 1  # nothing discovered: the source failed (#18)
     assert len(site.requests_to(IFENG_LIST_PATH)) == 3
     assert result.stats["newsbot/errors/list_api"] == 1
     assert "List failed: https://news.ifeng.com/shanklist/3-35197-/ page 1" in result.log

@@ -83,7 +83,7 @@ def test_second_run_requests_list_pages_only(crawl, site):
 def test_list_error_every_time_is_one_error_and_the_crawl_goes_on(crawl, site):
     site.fail(YAOWEN, times=100, reply=netease_error_reply())
     result = crawl("netease", RETRY_TIMES=2)  # the default feed: 要闻
-    assert result.returncode == 0
+    assert result.returncode == 1  # nothing discovered: the source failed (#18)
     assert len(site.requests_to(YAOWEN)) == 3
     assert result.stats["newsbot/errors/list_api"] == 1
     assert "List failed: feed cm_yaowen20200213 page 1" in result.log
@@ -93,7 +93,7 @@ def test_list_error_every_time_is_one_error_and_the_crawl_goes_on(crawl, site):
 
 def test_unknown_feed_is_one_404_error(crawl):
     result = crawl("netease", "-a", "feeds=cm_nosuchfeed", RETRY_TIMES=0)
-    assert result.returncode == 0
+    assert result.returncode == 1  # nothing discovered: the source failed (#18)
     assert result.stats["newsbot/errors/http_404"] == 1
     assert "Request failed: https://news.163.com/special/cm_nosuchfeed/" in result.log
 

@@ -71,7 +71,7 @@ def test_list_request_carries_the_site_headers_and_body(crawl, site):
 def test_api_busy_every_time_is_one_error_and_the_crawl_goes_on(crawl, site):
     site.fail(QQ_LIST_PATH, times=100, reply=qq_busy_reply())
     result = crawl("qq", "-a", "channels=news_news_tech", RETRY_TIMES=2)
-    assert result.returncode == 0
+    assert result.returncode == 1  # nothing discovered: the source failed
     assert len(site.requests_to(QQ_LIST_PATH)) == 3
     assert result.stats["newsbot/errors/list_api"] == 1
     assert "List failed: channel news_news_tech page 0" in result.log
@@ -107,7 +107,8 @@ def test_unreachable_site_ends_with_errors_not_tracebacks(crawl):
     result = crawl(
         "qq", "-a", "channels=news_news_tech", NEWSBOT_TEST_SITE="http://127.0.0.1:9", RETRY_TIMES=0
     )
-    assert result.returncode == 0
+    assert result.returncode == 1
+    assert "FAILED: no answer from the site: every request failed" in result.log
     assert result.stats["newsbot/errors/DownloadConnectionRefusedError"] == 1
     assert "Request failed: https://i.news.qq.com/web_feed/getPCList" in result.log
     assert "errors=1" in result.log

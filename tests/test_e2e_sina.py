@@ -80,7 +80,7 @@ def test_second_run_requests_list_pages_only(crawl, site):
 def test_list_error_every_time_is_one_error_and_the_crawl_goes_on(crawl, site):
     site.fail(SINA_LIST_PATH, times=100, reply=sina_error_reply())
     result = crawl("sina", "-a", "lids=2509", RETRY_TIMES=2)
-    assert result.returncode == 0
+    assert result.returncode == 1  # nothing discovered: the source failed (#18)
     assert len(site.requests_to(SINA_LIST_PATH)) == 3
     assert result.stats["newsbot/errors/list_api"] == 1
     assert "List failed: lid 2509 page 1" in result.log

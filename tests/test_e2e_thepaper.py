@@ -99,7 +99,7 @@ def test_a_second_run_requests_list_pages_only(crawl, site):
 def test_api_busy_every_time_is_one_error_and_the_crawl_goes_on(crawl, site):
     site.fail(PAPER_LIST_PATH, times=100, reply=paper_busy_reply())
     result = crawl("thepaper", "-a", "channels=25950", RETRY_TIMES=2)
-    assert result.returncode == 0
+    assert result.returncode == 1  # nothing discovered: the source failed (#18)
     assert len(site.requests_to(PAPER_LIST_PATH)) == 3
     assert result.stats["newsbot/errors/list_api"] == 1
     assert "List failed: channel 25950 page 1" in result.log

@@ -67,7 +67,7 @@ def test_list_data_answering_html_is_retried_then_one_error(crawl, site):
     path = "/www.news.cn/politics/ds_a6d618872de143bdafa2556915a7ae12.json"
     site.fail(path, times=100, reply=xinhua_blocked_reply())
     result = crawl("xinhua", "-a", f"lists={POLITICS_DS}", RETRY_TIMES=2)
-    assert result.returncode == 0
+    assert result.returncode == 1  # nothing discovered: the source failed (#18)
     assert len(site.requests_to(path)) == 3
     assert result.stats["newsbot/errors/list_api"] == 1
     assert f"List failed: list data ({POLITICS_DS}): answer is not a JSON object" in result.log
@@ -78,7 +78,7 @@ def test_list_data_answering_html_is_retried_then_one_error(crawl, site):
 def test_missing_list_data_file_is_one_request_error(crawl, site):
     missing = "https://www.news.cn/world/ds_8d5294ed513c4779af6242a3623aa27b.json"
     result = crawl("xinhua", "-a", f"lists={missing}")
-    assert result.returncode == 0
+    assert result.returncode == 1  # nothing discovered: the source failed (#18)
     assert f"Request failed: {missing} (HTTP 404)" in result.log
     assert result.stats["newsbot/errors/http_404"] == 1
     assert "Traceback" not in result.log

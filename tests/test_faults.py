@@ -22,7 +22,7 @@ PAGE = (QQ / f"{VICTIM}" / "page.html").read_bytes()
 
 CASES = {
     # name: (reply, times it is given, extra settings, stats key, log reason, requests)
-    "timeout": (None, 9, {"DOWNLOAD_TIMEOUT": 1}, "newsbot/errors/DownloadTimeoutError",
+    "timeout": (None, 9, {"NEWSBOT_ARTICLE_TIMEOUT": 1}, "newsbot/errors/DownloadTimeoutError",
                 "took longer than 1.0 seconds", 3),
     # Twisted resends once on a reused connection that closes: 3 or 4 requests.
     "connection_reset": (Reply(abort=True), 9, {}, "newsbot/errors/DownloadFailedError",
@@ -90,7 +90,7 @@ def test_429_retry_after_is_honoured(crawl, site):
 def test_list_api_faults(crawl, site, reply):
     site.fail(QQ_LIST_PATH, times=99, reply=reply)
     result = crawl("qq", "-a", "channels=news_news_tech", RETRY_TIMES=1)
-    assert result.returncode == 0
+    assert result.returncode == 1  # the list failed: nothing discovered
     assert len(site.requests_to(QQ_LIST_PATH)) == 2
     errors = [line for line in result.log.splitlines() if " ERROR: " in line]
     assert len(errors) == 1 and "getPCList" in errors[0]

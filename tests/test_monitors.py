@@ -104,8 +104,25 @@ def test_all_errors_fails_errors_and_discovered():
     result, _ = run_monitors(ALL_ERRORS)
     failures = failed(result)
     assert set(failures) == {"Errors", "Discovered"}
-    assert failures["Errors"] == "3 errors (http_500=3); at most 0 allowed"
-    assert "3 requests failed (http_500)" in failures["Discovered"]
+    assert failures["Errors"] == "3 errors (http_500=3) for 0 new articles; at most 50% allowed"
+    assert "3 errors (http_500=3)" in failures["Discovered"]
+
+
+def test_errors_fail_over_the_exit_status_rate_not_at_the_first_one():
+    # The fixture sites (and real ones) 404 an article now and then: not an alert.
+    one = {**HEALTHY, "newsbot/errors/http_404": 1}
+    assert failed(run_monitors(one)[0]) == {}
+    strict = failed(run_monitors(one, NEWSBOT_MAX_ERROR_RATE=0.1)[0])
+    assert strict["Errors"].endswith("; at most 10% allowed")
+    capped = failed(run_monitors(one, NEWSBOT_MONITOR_MAX_ERRORS=0)[0])
+    assert capped["Errors"] == "1 error (http_404=1); at most 0 allowed"
+
+
+def test_discovered_tells_a_network_failure_from_a_changed_site():
+    down = {**ALL_ERRORS, "downloader/request_count": 3, "downloader/exception_count": 3}
+    message = failed(run_monitors(down)[0])["Discovered"]
+    assert "no answer from the site: every request failed" in message
+    assert "site changed" not in message
 
 
 def test_redis_workers_leave_exports_to_the_writer():
@@ -146,9 +163,10 @@ def test_the_log_is_one_line_per_failed_monitor(caplog):
     run_monitors(ALL_ERRORS)
     warnings = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
     assert warnings == [
-        "[Spidermon] qq: monitor failed: Errors: 3 errors (http_500=3); at most 0 allowed",
+        "[Spidermon] qq: monitor failed: Errors: 3 errors (http_500=3) for 0 new articles; "
+        "at most 50% allowed",
         "[Spidermon] qq: monitor failed: Discovered: 0 articles discovered, at least 1 "
-        "expected: 3 requests failed (http_500)",
+        "expected: 3 errors (http_500=3)",
     ]
     assert "Traceback" not in caplog.text
 

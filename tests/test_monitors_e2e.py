@@ -71,6 +71,6 @@ def test_all_errors_and_the_alert_it_sends(crawl, tmp_path, site):
     )  # fmt: skip
     failed = last_run(tmp_path)["monitors_failed"]
     assert set(failed) == {"Errors", "Discovered"}, failed
-    assert failed["Errors"] == "1 error (http_500=1); at most 0 allowed"
+    assert failed["Errors"] == "1 error (http_500=1) for 0 new articles; at most 50% allowed"
     assert "newsbot: qq: 2 monitor(s) failed" in result.log  # the (fake) Telegram message
     assert "Traceback" not in result.log

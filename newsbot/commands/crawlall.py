@@ -2,8 +2,10 @@
 
 Sources are the spiders: hand-written ones and one per declared source.
 
-Exits 1 when a source failed (errors, or nothing discovered: the usual sign of a
-changed site) and prints why; 75 when another run holds the export folder.
+Exit statuses as ``scrapy crawl`` (newsbot.runner): 1 when a source failed, with a
+line saying why; 2 for a usage error, before any request; 75 when another run holds
+the export folder. The log is one start and one report line per source (Scrapy's
+settings and component dumps once, stats dumps at DEBUG); ``--quiet`` for cron.
 """
 
 from __future__ import annotations
@@ -13,11 +15,12 @@ from typing import TYPE_CHECKING
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
+from newsbot.commands.crawl import add_quiet_option, apply_quiet
+from newsbot.extensions.quietlog import quiet_fleet_log
 from newsbot.registry import all_sources
-from newsbot.runner import EXIT_FAILED, EXIT_LOCKED, run_crawlers, source_failures
+from newsbot.runner import apply_deadline, report_usage_problems, run_sources, usage_problems
 from newsbot.sourceconfig import SourceConfigError
 from newsbot.spiders.base import split_list
-from newsbot.validation import report_problems
 
 if TYPE_CHECKING:
     import argparse
@@ -43,8 +46,9 @@ class Command(ScrapyCommand):
             "--max-time",
             type=float,
             metavar="SECONDS",
-            help="stop each source after this many seconds (CLOSESPIDER_TIMEOUT)",
+            help="stop each source after this many seconds (default NEWSBOT_MAX_TIME)",
         )
+        add_quiet_option(parser)
 
     def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
         super().process_options(args, opts)
@@ -52,12 +56,12 @@ class Command(ScrapyCommand):
             if opts.max_time <= 0:
                 raise UsageError("--max-time must be a positive number of seconds")
             self.settings.set("CLOSESPIDER_TIMEOUT", opts.max_time, priority="cmdline")
+        apply_quiet(self.settings, opts)
+        apply_deadline(self.settings)
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         if args:
             raise UsageError("crawlall takes no arguments; use --sources")
-        if report_problems(self):  # bad NEWSBOT_* settings: exit 2, nothing started
-            return
         assert self.crawler_process
         try:
             available = all_sources(self.crawler_process.spider_loader, self.settings)
@@ -67,19 +71,23 @@ class Command(ScrapyCommand):
         names = split_list(opts.sources) or [n for n, i in available.items() if i.enabled]
         unknown = sorted(set(names) - set(available))
         if unknown:
-            raise UsageError(
-                f"unknown sources: {', '.join(unknown)} (available: {', '.join(available)})"
+            self.exitcode = report_usage_problems(
+                [f"unknown sources: {', '.join(unknown)} (available: {', '.join(available)})"]
             )
+            return
+        loader = self.crawler_process.spider_loader
+        problems = usage_problems(
+            self.settings,
+            [(loader.load(available[n].spider), available[n].spider_kwargs) for n in names],
+        )
+        if problems:
+            self.exitcode = report_usage_problems(problems)
+            return
+        quiet_fleet_log()
         crawlers: list[Crawler] = []
         for name in names:
             info = available[name]
             crawler = self.crawler_process.create_crawler(info.spider)
             self.crawler_process.crawl(crawler, **info.spider_kwargs)
             crawlers.append(crawler)
-        status = run_crawlers(self.crawler_process, crawlers)
-        failures = source_failures(crawlers) if status != EXIT_LOCKED else {}
-        for source, reasons in failures.items():
-            print(f"newsbot: source {source} FAILED: {'; '.join(reasons)}", flush=True)
-        if failures and not status:
-            status = EXIT_FAILED
-        self.exitcode = status
+        self.exitcode = run_sources(self.crawler_process, crawlers)

@@ -42,3 +42,66 @@ class QuietNetworkErrors:
     def engine_stopped(self) -> None:
         for name in QUIET_LOGGERS:
             logging.getLogger(name).removeFilter(self.filter)
+
+
+# --- crawlall: one start and one report line per source ---------------------------
+
+# Scrapy's per-crawler dumps: (logger, start of the message); logged once per process.
+ONCE = (
+    ("scrapy.crawler", "Overridden settings"),
+    ("scrapy.middleware", "Enabled "),
+    ("scrapy.addons", "Enabled addons"),
+    ("scrapy.utils.log", ""),
+)
+# Per-crawler lines the report and start lines of newsbot.extensions.report replace.
+TO_DEBUG = (
+    ("scrapy.statscollectors", "Dumping Scrapy stats"),
+    ("scrapy.core.engine", "Spider opened"),
+    ("scrapy.core.engine", "Closing spider"),
+    ("scrapy.core.engine", "Spider closed"),
+    ("scrapy.extensions.telnet", ""),
+)
+
+
+def _demote(record: logging.LogRecord) -> None:
+    record.levelno, record.levelname = logging.DEBUG, "DEBUG"
+
+
+class FleetLogFilter(logging.Filter):
+    """Demotes Scrapy's per-crawler dumps to DEBUG (after the first of each kind) and
+    names the source in progress lines (``qq: Crawled 3 pages ...``)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.seen: set[str] = set()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = str(record.msg)
+        for name, start in TO_DEBUG:
+            if record.name == name and message.startswith(start):
+                _demote(record)
+        for name, start in ONCE:
+            if record.name == name and message.startswith(start):
+                key = f"{name}:{message}:{record.args if name == 'scrapy.middleware' else ''}"
+                if key in self.seen:
+                    _demote(record)
+                self.seen.add(key)
+        spider = getattr(record, "spider", None)
+        if record.name == "scrapy.extensions.logstats" and spider is not None:
+            name = getattr(spider, "name", str(spider))
+            if f"logstats:{name}" not in self.seen:
+                _demote(record)  # the first, at the start: "Crawled 0 pages"
+            self.seen.add(f"logstats:{name}")
+            record.msg = f"{name}: {message}"
+        return True
+
+
+FLEET_LOGGERS = sorted({name for name, _ in ONCE + TO_DEBUG} | {"scrapy.extensions.logstats"})
+
+
+def quiet_fleet_log() -> FleetLogFilter:
+    """Install the FleetLogFilter on Scrapy's loggers (crawlall, for the process)."""
+    fleet = FleetLogFilter()
+    for name in FLEET_LOGGERS:
+        logging.getLogger(name).addFilter(fleet)
+    return fleet

@@ -56,18 +56,51 @@ def summarize_stats(stats: dict[str, Any]) -> dict[str, Any]:
             if k.endswith("/missing")
         },
         "monitors_failed": group("newsbot/monitors/failed/"),
+        # Answers of the site itself (robots.txt not counted): 0 with errors means the
+        # network or the site was down, not that the site changed.
+        "responses": stats.get("downloader/response_count", 0)
+        - stats.get("robotstxt/response_count", 0)
+        if "downloader/request_count" in stats
+        else None,
     }
 
 
-def failure_reasons(report: dict[str, Any]) -> list[str]:
-    """Why a source's run counts as failed (empty: it did not)."""
-    reasons = []
-    if report["errors"]:
-        kinds = ", ".join(f"{k}={v}" for k, v in report["error_kinds"].items())
-        reasons.append(f"{report['errors']} errors ({kinds})")
-    if not report["discovered"]:
-        reasons.append("no article discovered (has the site changed?)")
-    return reasons
+# Default of NEWSBOT_MAX_ERROR_RATE for readers without settings (old runs.jsonl lines).
+MAX_ERROR_RATE = 0.5
+
+
+def error_rate(report: dict[str, Any]) -> float:
+    """Errors per new article of a run (1.0 when it had errors and nothing new)."""
+    errors = report.get("errors", 0)
+    return errors / max(report.get("new", 0), errors, 1)
+
+
+def failure_reasons(
+    report: dict[str, Any], max_error_rate: float = MAX_ERROR_RATE
+) -> list[str]:
+    """Why a source's run counts as failed (empty: it did not): nothing discovered
+    (told apart: the network or site was down, list requests failed, or the lists
+    were fetched and gave nothing: a changed site), or errors over the rate."""
+    errors = report.get("errors", 0)
+    kinds = ", ".join(f"{k}={v}" for k, v in report.get("error_kinds", {}).items())
+    responses = report.get("responses")
+    if errors and responses == 0:
+        return [f"no answer from the site: every request failed ({kinds}); "
+                "is the network or the site down?"]  # fmt: skip
+    if not report.get("discovered"):
+        if errors:
+            return [f"no article discovered: {errors} errors ({kinds})"]
+        if report.get("finish_reason") == "closespider_timeout":
+            return ["no article discovered before the deadline (NEWSBOT_MAX_TIME): "
+                    "the site answered too slowly"]  # fmt: skip
+        if responses == 0:
+            return ["no article discovered: no list was requested"]
+        return ["no article discovered: the lists were fetched but gave none "
+                "(has the site changed?)"]  # fmt: skip
+    if errors and error_rate(report) > max_error_rate:
+        return [f"{errors} errors ({kinds}) for {report.get('new', 0)} new articles: "
+                f"more than {max_error_rate:.0%} (NEWSBOT_MAX_ERROR_RATE)"]  # fmt: skip
+    return []
 
 
 class CrawlReport(Required):
@@ -92,8 +125,11 @@ class CrawlReport(Required):
         if logger.isEnabledFor(logging.DEBUG):
             logger.debug("Item error traceback:\n%s", failure.getTraceback())
 
-    def spider_opened(self) -> None:
+    def spider_opened(self, spider: Spider) -> None:
         self.started = time.monotonic()
+        deadline = self.crawler.settings.getfloat("CLOSESPIDER_TIMEOUT")
+        logger.info("Start %s%s", getattr(spider, "source", "") or spider.name,
+                    f" (deadline {deadline:g}s)" if deadline else "")  # fmt: skip
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
         report = summarize_stats(self.crawler.stats.get_stats())
@@ -105,6 +141,11 @@ class CrawlReport(Required):
             finish_reason=reason,
         )
         self.report = report
+        if reason == "closespider_timeout":
+            logger.warning(
+                "%s stopped at its deadline of %gs (NEWSBOT_MAX_TIME, crawlall --max-time)",
+                source, self.crawler.settings.getfloat("CLOSESPIDER_TIMEOUT"),
+            )  # fmt: skip
         logger.info(
             "Report %s: discovered=%d new=%d exported=%d skipped_existing=%d skipped=%s "
             "dropped=%s errors=%d %s duration=%.1fs (finish reason: %s)",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import inspect
 import json
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from typing import Any
@@ -11,6 +12,7 @@ import scrapy
 from scrapy.downloadermiddlewares.retry import get_retry_request
 from scrapy.http import JsonRequest, Request, Response
 from scrapy.spidermiddlewares.httperror import HttpError
+from scrapy.utils.url import url_is_from_any_domain
 from twisted.python.failure import Failure
 
 from newsbot.articlemeta import ARTICLE_META, article_meta, wanted
@@ -21,6 +23,8 @@ from newsbot.store import REJECTED, Record
 
 # Answers that mean the article is not there (not "try again").
 GONE = frozenset({"http_404", "http_410"})
+# Spider arguments that are not the source's: Scrapyd's job id.
+COMMON_ARGUMENTS = frozenset({"_job"})
 
 
 def split_list(value: str | list[str] | None) -> list[str]:
@@ -109,6 +113,40 @@ class NewsSpider(scrapy.Spider):
     def parse_arguments(self, **kwargs: Any) -> None:
         """Read the spider's ``-a`` arguments; raise ArgumentError when one is unusable."""
 
+    @classmethod
+    def argument_names(cls) -> set[str]:
+        """The ``-a`` names the spider takes: the named parameters of its
+        ``parse_arguments`` (and of those it overrides)."""
+        names: set[str] = set()
+        for klass in cls.__mro__:
+            method = klass.__dict__.get("parse_arguments")
+            if method is None:
+                continue
+            for parameter in list(inspect.signature(method).parameters.values())[1:]:
+                if parameter.kind in (parameter.POSITIONAL_OR_KEYWORD, parameter.KEYWORD_ONLY):
+                    names.add(parameter.name)
+        return names
+
+    @classmethod
+    def check_arguments(cls, settings: Any, kwargs: dict[str, Any]) -> str:
+        """Why the ``-a`` arguments cannot be used ('' when they can), before any
+        crawl: unknown names, empty values, and what ``parse_arguments`` refuses."""
+        known = cls.argument_names()
+        for name, value in kwargs.items():
+            if name in COMMON_ARGUMENTS:
+                continue
+            if name not in known:
+                takes = ", ".join(sorted(known)) or "no arguments"
+                return f"-a {name}: {cls.name} takes no such argument; it takes {takes}"
+            if not str(value).strip():
+                return f"-a {name}: empty value; give {name}=VALUE or leave it out"
+        spider = cls.__new__(cls)  # parse_arguments only: no crawler, no network
+        try:
+            spider.parse_arguments(**kwargs)
+        except ArgumentError as exc:
+            return str(exc)
+        return ""
+
     def url_entries(
         self,
         urls: str | None,
@@ -150,7 +188,19 @@ class NewsSpider(scrapy.Spider):
                 yield request
             return
         for request in self.list_requests():
+            self.warn_offsite(request)
             yield request
+
+    def warn_offsite(self, request: Request) -> None:
+        """One WARNING for a list request the offsite filter will drop (a list URL
+        overridden to a host outside the source's allowed_domains)."""
+        domains = getattr(self, "allowed_domains", None)
+        if domains and not url_is_from_any_domain(request.url, domains):
+            self.count("list/offsite")
+            self.logger.warning(
+                "List URL %s is outside %s's allowed_domains (%s): the offsite filter "
+                "drops it", request.url, self.name, ", ".join(domains),
+            )  # fmt: skip
 
     def list_requests(self) -> Iterable[Request]:
         """The first list requests of a run that discovers its articles."""

@@ -147,6 +147,7 @@ class DeclaredSpider(NewsSpider):
                 yield request
             return
         for request in self.list_requests():
+            self.warn_offsite(request)
             yield request
 
     def list_requests(self) -> Iterator[Request]:

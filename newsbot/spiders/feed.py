@@ -31,5 +31,15 @@ class FeedSpider(DeclaredSpider):
         )
         return spider
 
+    @classmethod
+    def check_arguments(cls, settings: Any, kwargs: dict[str, Any]) -> str:
+        sources = declared_sources(settings)
+        rest = dict(kwargs)
+        source = rest.pop("source", None)
+        if source not in sources:
+            return (f"-a source must name a declared source: {', '.join(sorted(sources))}; "
+                    f"got {source!r}")  # fmt: skip
+        return spider_class(sources[source]).check_arguments(settings, rest)
+
     def parse_arguments(self, **kwargs: Any) -> None:
         self.lists, self.entries = [], []
