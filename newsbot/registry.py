@@ -43,6 +43,7 @@ def all_sources(loader: SpiderLoader, settings: BaseSettings) -> dict[str, Sourc
             sources[name] = SourceInfo(
                 name, name, getattr(cls, "lang", ""), getattr(cls, "site_url", ""),
                 getattr(cls, "discovery", ""), labels=tuple(getattr(cls, "labels", (name,))),
+                incumbent=tuple(getattr(cls, "incumbent", ())),
             )  # fmt: skip
             continue
         sources[name] = SourceInfo(

@@ -210,7 +210,10 @@ NEWSBOT_SINA_LIST_API = (
     "https://feed.mix.sina.com.cn/api/roll/get?pageid={pageid}&lid={lid}&k=&num={num}&page={page}"
 )
 NEWSBOT_SINA_PAGEID = "153"
-NEWSBOT_SINA_LIDS = ["2509"]
+NEWSBOT_SINA_LIDS = ["2518", "2509"]
+# Labels (categories, tags, source line) of the articles of a lid; the others: "sina".
+# The site's sina folder holds the incumbent's US-stock channel (2518) as sina_us_stock.
+NEWSBOT_SINA_LABELS = {"2518": "sina_us_stock"}
 NEWSBOT_SINA_ITEM_COUNT = 20
 
 # NetEase news lists (JSONP, pages _02 ... _10) crawled when -a feeds is not given:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -9,10 +10,17 @@ import frontmatter
 
 from tests.support.server import Reply
 from tests.support.sites.sina import SINA_LIST_PATH, sina_error_reply
-from tests.test_e2e import assert_files_as_expected
+from tests.test_e2e import assert_written_as_expected
 
 EXPECTED = Path(__file__).parent / "fixtures" / "sina"
-WRITTEN = {"nkqarts5201734", "nkqfinm8830417", "nkqdate4410925", "nkqretr6620118"}
+# Files are named by the roll API's oid (as the site names them); the saved page of each.
+CASE_OF = {
+    "887402193": "nkqarts5201734",
+    "887391734": "nkqfinm8830417",
+    "887423380": "nkqdate4410925",
+    "887431562": "nkqretr6620118",
+}
+WRITTEN = set(CASE_OF)
 LIDS = ("-a", "lids=2509,2516", "-a", "pages=2")
 RETRY_PAGE = "/news.sina.com.cn/w/2026-11-21/doc-inkqretr6620118.shtml"
 GONE_URL = "https://news.sina.com.cn/c/2026-11-21/doc-inkqgone9070404.shtml"
@@ -31,14 +39,16 @@ def test_crawl_writes_one_file_per_article(crawl, site):
     assert written_ids(result) == WRITTEN
     folder = result.export_dir / "zh-CN" / "news" / "sina"
     assert {p.parent for p in result.files()} == {folder}
-    assert_files_as_expected(result, "sina")
+    for path in result.files():
+        case = EXPECTED / CASE_OF[path.name.split(".")[0]] / "expected.json"
+        assert_written_as_expected(path, json.loads(case.read_text("utf-8")))
 
     # The default share image is no cover; without og:image the list's cover stands in.
-    finance = frontmatter.load(folder / "nkqfinm8830417.zh-CN.md")
+    finance = frontmatter.load(folder / "887391734.zh-CN.md")
     assert finance["thumbnail"] == ""
-    tech = frontmatter.load(folder / "nkqdate4410925.zh-CN.md")
+    tech = frontmatter.load(folder / "887423380.zh-CN.md")
     assert tech["thumbnail"].startswith("https://n.sinaimg.cn/tech/transform/")
-    news = (folder / "nkqarts5201734.zh-CN.md").read_text("utf-8")
+    news = (folder / "887402193.zh-CN.md").read_text("utf-8")
     assert "\n\n改造后的口袋公园成了居民晨练的好去处（资料图）\n\n" in news  # caption on its own
 
     stats = result.stats
@@ -119,3 +129,24 @@ def test_bad_arguments_are_clear_errors(crawl):
     result = crawl("sina", "-a", "lids=tech")
     assert "is not a roll channel id" in result.log and result.returncode == 2
     assert "Traceback" not in result.log
+
+
+def test_the_us_stock_channel_is_written_as_the_site_files_it(crawl, site):
+    """Issue 15: lid 2518 is what the incumbent's sina_us_stock.py read. Its articles
+    go in the sina folder, named by oid, labelled sina_us_stock."""
+    result = crawl("sina", "-a", "lids=2518")
+    assert result.returncode == 0, result.log
+    [path] = result.files()
+    assert path.relative_to(result.export_dir).as_posix() == "zh-CN/news/sina/887391734.zh-CN.md"
+    post = frontmatter.load(path)
+    assert post["categories"] == post["tags"] == ["sina_us_stock"]
+    url = "https://finance.sina.com.cn/stock/usstock/c/2026-11-20/doc-inkqfinm8830417.shtml"
+    assert post.content.endswith(f"[sina_us_stock]({url})")
+    assert result.stats["newsbot/errors/http_404"] == 1  # nkqusst2250611: no page saved
+
+
+def test_by_default_the_us_stock_channel_comes_first():
+    from newsbot import settings
+
+    assert settings.NEWSBOT_SINA_LIDS[0] == "2518"
+    assert settings.NEWSBOT_SINA_LABELS["2518"] == "sina_us_stock"

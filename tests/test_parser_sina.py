@@ -29,12 +29,8 @@ def parse(name: str, entry: sina.ListEntry | None = None):
 
 def test_list_keeps_articles_in_order_and_counts_the_rest():
     listing = sina.parse_list(load_api("2509_1.json"))
-    assert [e.id for e in listing.entries] == [
-        "nkqarts5201734",
-        "nkqfinm8830417",
-        "nkqgone9070404",
-        "nkqretr6620118",
-    ]
+    # The roll API's oid: what the site's files are named by.
+    assert [e.id for e in listing.entries] == ["887402193", "887391734", "887420311", "887431562"]
     assert listing.skipped == {"video": 1, "not_article": 1}
     first = listing.entries[0]
     assert first.url == "https://news.sina.com.cn/c/2026-11-20/doc-inkqarts5201734.shtml"
@@ -122,7 +118,9 @@ def test_title_falls_back_to_the_title_tag_without_suffix():
 
 def test_date_only_in_the_visible_line():
     item = parse("nkqdate4410925")
-    assert item.date == "2026年11月21日 09:35"  # no article:published_time meta
+    # No article:published_time meta: the visible minute, its seconds from Sina's own
+    # creation time of the same minute (issue 17).
+    assert item.date == "2026-11-21 09:35:40"
     assert item.author == "科技日报"  # no article:author meta: the a.source link
 
 

@@ -33,6 +33,9 @@ class ListEntry:
     update_time: str = ""
     thumbnail: str = ""
     author: str = ""
+    # The text of categories, tags and the source line when the list says which it is
+    # (sina's US-stock channel: sina_us_stock); empty: the source's own.
+    label: str = ""
 
     def to_dict(self) -> dict[str, str]:
         return asdict(self)
@@ -171,6 +174,7 @@ class ArticlePageBase:
             id=self.article_id(),
             url=self.canonical_url(),
             source=self.source,
+            label=self.entry.label,
             lang=self.lang,
             update_time=self.entry.update_time,
         )

@@ -46,7 +46,6 @@ class Skipped(Exception):
 class DeclaredEntry(ListEntry):
     """A list entry of a declared source: the common fields plus what it declares."""
 
-    label: str = ""
     lang: str = ""
     body: str = ""
     fields: dict[str, str] = field(default_factory=dict)

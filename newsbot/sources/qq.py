@@ -220,6 +220,7 @@ class QQSpider(NewsSpider):
     allowed_domains = ["qq.com"]
     site_url = SITE
     discovery = "channel feed API i.news.qq.com/web_feed/getPCList (POST JSON)"
+    incumbent = ("qq.py",)
 
     def parse_arguments(
         self, channels: str | None = None, pages: str | int = 1, url: str | None = None, **_: Any

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import parse_qs, urljoin, urlsplit
 
 from scrapy.http import Request, Response
 
@@ -103,7 +103,9 @@ def _entry(url: str, raw: dict[str, Any]) -> ListEntry:
     img = raw.get("img") if isinstance(raw.get("img"), dict) else {}
     images = [i.get("u") for i in raw.get("images") or [] if isinstance(i, dict)]
     return ListEntry(
-        id=article_id_from_url(url) or "",
+        # The roll API's oid names the site's files (sina/776475957.zh-CN.md), as the
+        # incumbent wrote them; an article given by URL alone goes by its doc id.
+        id=text_of(str(raw.get("oid") or "")) or article_id_from_url(url) or "",
         url=url,
         title=text_of(raw.get("title")),
         publish_time=_epoch_date(raw.get("ctime") or raw.get("intime")),
@@ -148,9 +150,9 @@ class ArticlePage(ArticlePageBase):
     def article_id(self) -> str:
         return first(
             [
+                self.entry.id,
                 article_id_from_url(self.canonical_url()),
                 self.meta("publishid"),
-                self.entry.id,
             ]
         )
 
@@ -256,6 +258,8 @@ class SinaSpider(NewsSpider):
     allowed_domains = ["sina.com.cn"]
     site_url = SITE
     discovery = "roll API feed.mix.sina.com.cn/api/roll/get (pageid 153, per lid)"
+    labels = ("sina", "sina_us_stock")
+    incumbent = ("sina_us_stock.py",)
 
     def parse_arguments(
         self, lids: str | None = None, pages: str | int = 1, url: str | None = None, **_: Any
@@ -289,4 +293,9 @@ class SinaSpider(NewsSpider):
         )
 
     def list_page(self, response: Response) -> ListPage:
-        return parse_list(json_or_none(response))
+        listing = parse_list(json_or_none(response))
+        lid = parse_qs(urlsplit(response.url).query).get("lid", [""])[0]
+        label = self.settings.getdict("NEWSBOT_SINA_LABELS").get(lid, "")
+        for entry in listing.entries:
+            entry.label = label
+        return listing

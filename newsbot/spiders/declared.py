@@ -130,9 +130,11 @@ class DeclaredSpider(NewsSpider):
 
     # --- requests ------------------------------------------------------------------
 
-    async def start(self) -> AsyncIterator[Request]:
-        if not self.arguments_ok():
-            return
+    def arguments_ok(self) -> bool:
+        """Also False (after one ERROR line naming them) when a ``${VAR}`` secret of
+        the source's requests is set nowhere: nothing is requested then."""
+        if not super().arguments_ok():
+            return False
         missing = [name for name in self.config.secrets()
                    if not (self.settings.get(name) or os.environ.get(name))]  # fmt: skip
         if missing:
@@ -141,14 +143,7 @@ class DeclaredSpider(NewsSpider):
                 "Source %s needs the secret %s: set it in the environment or with -s %s=...; "
                 "nothing was requested", self.name, ", ".join(missing), missing[0],
             )  # fmt: skip
-            return
-        if self.entries:
-            for request in self.entry_requests(ListPage(self.entries)):
-                yield request
-            return
-        for request in self.list_requests():
-            self.warn_offsite(request)
-            yield request
+        return not missing
 
     def list_requests(self) -> Iterator[Request]:
         for number, listing in self.lists:
