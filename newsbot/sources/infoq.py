@@ -64,7 +64,8 @@ def _node(node) -> str:
         inner = _children(node)
         return f'<a href="{escape(href)}">{inner}</a>' if href else inner
     if kind in ("codeblock", "code_block"):
-        return f"<pre><code>{escape(''.join(_plain(n) for n in node.get('content') or []))}</code></pre>"
+        code = "".join(_plain(n) for n in node.get("content") or [])
+        return f"<pre><code>{escape(code)}</code></pre>"
     if kind in ("hardbreak", "hard_break"):
         return "<br>"
     if kind in ("horizontalrule", "horizontal_rule"):
