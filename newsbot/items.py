@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
 
-# Fields a feed line must carry for `scrapy render`; the rest have defaults.
-REQUIRED_FIELDS = ("id", "url", "title", "date", "body")
+# Fields an article must carry; the rest have defaults. Without an id the file is named
+# by the MD5 of title and date (the site's rule).
+REQUIRED_FIELDS = ("url", "title", "date", "body")
 
 
 @dataclass

@@ -9,6 +9,8 @@ BOT_NAME = "newsbot"
 SPIDER_MODULES = ["newsbot.spiders"]
 NEWSPIDER_MODULE = "newsbot.spiders"
 COMMANDS_MODULE = "newsbot.commands"
+# Every declared source (newsbot/sources/<name>.toml) is a spider by its own name.
+SPIDER_LOADER_CLASS = "newsbot.spiderloader.NewsbotSpiderLoader"
 
 # --- politeness -------------------------------------------------------------
 ROBOTSTXT_OBEY = True
@@ -125,8 +127,17 @@ NEWSBOT_REDIS_PREFIX = "newsbot"
 NEWSBOT_REDIS_HEARTBEAT = 30.0
 
 # --- sources ----------------------------------------------------------------
-# Configured feed sources (see newsbot/sources.toml); empty: the packaged file.
+# Declared sources besides the packaged ones (newsbot/sources/*.toml): folders of
+# <name>.toml files (docs/sources.md), and an old-style file of [[source]] feed tables.
+NEWSBOT_SOURCES_DIRS = []
 NEWSBOT_SOURCES_FILE = ""
+# The moment relative dates ("5分钟前", "昨天 10:00") are read against, ISO 8601 with
+# an offset; empty: the clock. For reproducible runs of saved pages.
+NEWSBOT_NOW = ""
+# Browser TLS fingerprints for the sources whose entry says impersonate = true (sites
+# behind bot protection): needs pip install 'newsbot[impersonate]' (scrapy-impersonate).
+NEWSBOT_IMPERSONATE = False
+NEWSBOT_IMPERSONATE_BROWSER = "chrome"
 # Tencent News channel feed and the channels crawled when -a channels is not given.
 NEWSBOT_QQ_LIST_API = "https://i.news.qq.com/web_feed/getPCList"
 NEWSBOT_QQ_CHANNELS = ["news_news_top", "news_news_tech", "news_news_finance"]

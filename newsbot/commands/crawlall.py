@@ -1,6 +1,6 @@
 """``scrapy crawlall``: every source (or ``--sources a,b``) in one process, for cron.
 
-Sources are the spiders and each entry of the sources file (run by the feed spider).
+Sources are the spiders: hand-written ones and one per declared source.
 
 Exits 1 when a source failed (errors, or nothing discovered: the usual sign of a
 changed site) and prints why; 75 when another run holds the export folder.
@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
-from newsbot.feeds import SourceConfigError
 from newsbot.runs import EXIT_FAILED, EXIT_LOCKED, run_crawlers, source_failures
+from newsbot.sourceconfig import SourceConfigError
 from newsbot.sources import all_sources
 from newsbot.spiders.base import split_list
 
@@ -60,7 +60,8 @@ class Command(ScrapyCommand):
             available = all_sources(self.crawler_process.spider_loader, self.settings)
         except SourceConfigError as exc:
             raise UsageError(str(exc)) from None
-        names = split_list(opts.sources) or list(available)
+        # A disabled source runs only when named.
+        names = split_list(opts.sources) or [n for n, i in available.items() if i.enabled]
         unknown = sorted(set(names) - set(available))
         if unknown:
             raise UsageError(

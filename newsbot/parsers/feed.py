@@ -1,30 +1,23 @@
-"""Feeds (RSS, Atom, sitemaps) and the article pages they link to, for configured sources.
+"""Feeds (RSS, Atom, sitemaps): the list format ``feed`` of declared sources.
 
-The feed's own title, date, author and image come first; the page fills what the
-feed lacks. The body comes from the entry's CSS/XPath selectors, or else from
-trafilatura's main-content extraction (its HTML output, so every source goes
-through the same cleaner and Markdown converter).
+Each entry's link, title, date, author and image; the article pages are read by
+newsbot.pages.declared like those of any declared source.
 """
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
-import lxml.html
 from lxml import etree
-from parsel import Selector
 
 from newsbot.dates import DateError, format_date, parse_date
-from newsbot.html import inner_html, one_line
-from newsbot.items import Article
-from newsbot.parsers.common import ListAPIError, first, meta_content
+from newsbot.html import one_line
+from newsbot.parsers.common import ListAPIError, first
 
 if TYPE_CHECKING:
     from zoneinfo import ZoneInfo
 
-    from newsbot.feeds import FeedSource
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 NEWS_NS = "http://www.google.com/schemas/sitemap-news/0.9"
@@ -43,6 +36,7 @@ class FeedEntry:
     date: str = ""  # YYYY-MM-DD HH:MM:SS in the entry's zone (or the feed's own offset)
     author: str = ""
     thumbnail: str = ""
+    date_raw: str = ""  # the date as the feed writes it (declared sources convert it)
 
     def to_dict(self) -> dict[str, str]:
         return asdict(self)
@@ -52,11 +46,6 @@ class FeedEntry:
 class FeedPage:
     entries: list[FeedEntry] = field(default_factory=list)
     sitemaps: list[str] = field(default_factory=list)  # children of a sitemap index
-
-
-def article_id(url: str) -> str:
-    """Stable, filesystem-safe id of a configured source's article: MD5 of its URL."""
-    return hashlib.md5(url.encode("utf-8")).hexdigest()
 
 
 def parse_feed(body: bytes, content_type: str = "", zone: ZoneInfo | None = None) -> FeedPage:
@@ -116,6 +105,7 @@ def _feed_entry(raw: Any, link: str, zone: ZoneInfo | None) -> FeedEntry:
         url=link,
         title=one_line(str(raw.get("title") or "")),
         date=_format(date_text, zone),
+        date_raw=date_text,
         author=str(raw.get("author") or ""),
         thumbnail=first(images) or "",
     )
@@ -147,126 +137,14 @@ def _parse_sitemap(body: bytes, zone: ZoneInfo | None) -> FeedPage:
         if not loc.startswith(("http://", "https://")):
             continue
         date = url.xpath("string(n:news/n:publication_date)", namespaces=ns).strip()
+        date = date or url.xpath("string(s:lastmod)", namespaces=ns).strip()
         page.entries.append(
             FeedEntry(
                 url=loc,
                 title=one_line(url.xpath("string(n:news/n:title)", namespaces=ns)),
-                date=_format(date or url.xpath("string(s:lastmod)", namespaces=ns).strip(), zone),
+                date=_format(date, zone),
+                date_raw=date,
                 thumbnail=url.xpath("string(i:image/i:loc)", namespaces=ns).strip(),
             )
         )
     return page
-
-
-class FeedArticlePage:
-    """A configured source's article page: selectors when given, extraction otherwise."""
-
-    def __init__(self, html: str, url: str, source: FeedSource, entry: FeedEntry | None) -> None:
-        self.html = html
-        self.url = url
-        self.source = source
-        self.entry = entry or FeedEntry(url=url)
-        self.selector = Selector(text=html)
-        self._metadata: Any = None
-
-    def select(self, name: str) -> list[str]:
-        """What the entry's selector for ``name`` matches: HTML for the body, text
-        (of an element, attribute or ::text) for the other fields."""
-        query = self.source.selectors.get(name)
-        if not query:
-            return []
-        is_xpath = query.startswith(("/", "("))
-        nodes = self.selector.xpath(query) if is_xpath else self.selector.css(query)
-        values = nodes.getall()
-        if name != "body":
-            values = [one_line(lxml.html.fromstring(v).text_content()) if v.lstrip().startswith("<")
-                      else one_line(v) for v in values if v.strip()]  # fmt: skip
-        return [value.strip() for value in values if value.strip()]
-
-    @property
-    def metadata(self) -> Any:
-        if self._metadata is None:
-            import trafilatura
-
-            self._metadata = trafilatura.extract_metadata(self.html, default_url=self.url)
-        return self._metadata
-
-    def title(self) -> str:
-        if self.entry.title:
-            return self.entry.title
-        return first(self.select("title")) or one_line(getattr(self.metadata, "title", "") or "")
-
-    def date(self) -> str:
-        if self.entry.date:
-            return self.entry.date
-        for value in [*self.select("date"), meta_content(self.selector, "article:published_time"),
-                      getattr(self.metadata, "date", "") or ""]:  # fmt: skip
-            formatted = _format(value, self.source.timezone)
-            if formatted:
-                return formatted
-        return ""
-
-    def author(self) -> str:
-        return self.entry.author or first(self.select("author")) or (
-            getattr(self.metadata, "author", "") or ""
-        )  # fmt: skip
-
-    def thumbnail(self) -> str:
-        return (
-            self.entry.thumbnail
-            or first(self.select("image"))
-            or meta_content(self.selector, "og:image")
-            or getattr(self.metadata, "image", "")
-            or ""
-        )
-
-    def body_html(self) -> str:
-        if self.source.selectors:
-            return "".join(self.select("body"))
-        import trafilatura
-
-        extracted = trafilatura.extract(
-            self.html, url=self.url, output_format="html", include_images=True,
-            include_links=True, include_tables=True, favor_precision=True,
-        )  # fmt: skip
-        return _without_title(_body_inner(extracted or ""), self.title())
-
-    def to_item(self) -> Article:
-        url = self.entry.url or self.url
-        return Article(
-            id=article_id(url),
-            url=url,
-            source=self.source.name,
-            lang=self.source.lang,
-            title=self.title(),
-            date=self.date(),
-            author=self.author(),
-            thumbnail=self.thumbnail(),
-            body_html=self.body_html(),
-        )
-
-
-def parse_article(
-    html: str, url: str, source: FeedSource, entry: FeedEntry | None = None
-) -> Article:
-    return FeedArticlePage(html, url, source, entry).to_item()
-
-
-def _body_inner(html: str) -> str:
-    if not html.strip():
-        return ""
-    return inner_html(lxml.html.document_fromstring(html).body)
-
-
-def _without_title(html: str, title: str) -> str:
-    """Drop a leading heading that repeats the title (it is in the front matter)."""
-    if not html or not title:
-        return html
-    root = lxml.html.fragment_fromstring(html, create_parent="div")
-    heading = next(iter(root), None)
-    if heading is not None and heading.tag in ("h1", "h2") and (
-        " ".join(heading.text_content().split()) == title
-    ):  # fmt: skip
-        heading.drop_tree()
-        return inner_html(root)
-    return html

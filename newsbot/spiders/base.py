@@ -160,7 +160,7 @@ class NewsSpider(scrapy.Spider):
         for kind, number in listing.skipped.items():
             self.count(f"skipped/{kind}", number)
         for entry in listing.entries:
-            if self.discovered(entry.id, self.seen):
+            if self.discovered(entry.id or entry.url, self.seen):
                 yield entry
 
     def entry_requests(self, listing: ListPage, referer: str = "") -> Iterator[Request]:

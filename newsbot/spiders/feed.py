@@ -1,93 +1,35 @@
-"""Any site with a feed: one spider for every entry of the sources file.
+"""``scrapy crawl feed -a source=NAME``: the older way to run one declared source.
 
-``scrapy crawl feed -a source=NAME`` runs one entry of NEWSBOT_SOURCES_FILE;
-``scrapy crawlall`` runs each entry as a source of its own.
+Every declared source is a spider by its own name now (``scrapy crawl NAME``);
+this spider stays for schedules written before, and runs that source's spider.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Any
 
-from scrapy.http import Request, Response
-from scrapy.utils.url import url_is_from_any_domain
-
-from newsbot.feeds import FeedSource, SourceConfigError, load_sources
-from newsbot.parsers import feed
-from newsbot.spiders.base import ArgumentError, NewsSpider, positive_int
-
-FEED_ACCEPT = "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.8"
+from newsbot.spiderloader import declared_sources
+from newsbot.spiders.declared import DeclaredSpider, spider_class
 
 
-class FeedSpider(NewsSpider):
-    """Arguments: ``source`` (an entry name, required), ``limit`` (articles per feed)."""
+class FeedSpider(DeclaredSpider):
+    """Arguments: ``source`` (a declared source's name, required), then that
+    source's own arguments."""
 
     name = "feed"
-    site_url = ""
-    discovery = "RSS/Atom feeds and sitemaps from newsbot/sources.toml"
-    list_failed = "Feed failed: {where} ({url}): {error}"
+    discovery = "any declared source: -a source=NAME (compatibility; use scrapy crawl NAME)"
 
     @classmethod
-    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> FeedSpider:
-        kwargs.setdefault("sources_file", crawler.settings.get("NEWSBOT_SOURCES_FILE"))
-        return super().from_crawler(crawler, *args, **kwargs)
-
-    def parse_arguments(
-        self,
-        source: str | None = None,
-        limit: str | int | None = None,
-        sources_file: str | None = None,
-        **_: Any,
-    ) -> None:
-        self.limit = positive_int("limit", limit) if limit is not None else None
-        try:
-            sources = load_sources(sources_file)
-        except SourceConfigError as exc:
-            raise ArgumentError(str(exc)) from None
-        if source not in sources:
-            raise ArgumentError(
-                f"-a source must name an entry of {sources_file or 'newsbot/sources.toml'}: "
-                f"{', '.join(sorted(sources))}; got {source!r}"
-            )
-        self.config: FeedSource = sources[source]
-        self.source = self.config.name
-        self.lang = self.config.lang
-
-    async def start(self) -> AsyncIterator[Request]:
-        if not self.arguments_ok():
-            return
-        for url in self.config.feeds:
-            yield self.feed_request(url)
-
-    def feed_request(self, url: str) -> Request:
-        return Request(
-            url, headers={"Accept": FEED_ACCEPT}, callback=self.parse_feed,
-            errback=self.request_failed, cb_kwargs={"feed_url": url},
-        )  # fmt: skip
-
-    async def parse_feed(self, response: Response, feed_url: str) -> AsyncIterator[Request]:
-        content_type = response.headers.get("Content-Type", b"").decode("latin-1")
-        page = await self.read_list(
-            response,
-            lambda: feed.parse_feed(response.body, content_type, self.config.timezone),
-            f"feed {feed_url} of {self.source}",
+    def from_crawler(cls, crawler: Any, *args: Any, source: str | None = None,
+                     **kwargs: Any) -> DeclaredSpider:  # fmt: skip
+        sources = declared_sources(crawler.settings)
+        if source in sources:
+            return spider_class(sources[source]).from_crawler(crawler, *args, **kwargs)
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        spider.argument_error = (
+            f"-a source must name a declared source: {', '.join(sorted(sources))}; got {source!r}"
         )
-        if not isinstance(page, feed.FeedPage):
-            if page is not None:
-                yield page  # the retry of an unusable answer
-            return
-        for url in page.sitemaps:
-            yield self.feed_request(url)
-        entries = page.entries[: self.limit] if self.limit else page.entries
-        for entry in entries:
-            domains = self.config.allowed_domains
-            if domains and not url_is_from_any_domain(entry.url, domains):
-                self.count("skipped/offsite")
-                continue
-            if self.discovered(entry.url, self.seen):
-                yield self.article_request(
-                    entry.url, entry.url, self.parse_article, cb_kwargs={"entry": entry.to_dict()}
-                )
+        return spider
 
-    def parse_article(self, response: Response, entry: dict[str, str]) -> Any:
-        yield feed.parse_article(response.text, response.url, self.config, feed.FeedEntry(**entry))
+    def parse_arguments(self, **kwargs: Any) -> None:
+        self.lists, self.entries = [], []
