@@ -164,7 +164,7 @@ def relative_date(text: str, now: datetime) -> datetime | None:
     for pattern, moment in _RELATIVE:
         match = pattern.match(text)
         if match:
-            return moment(match, now).replace(microsecond=0)
+            return moment(match, now).replace(second=0, microsecond=0)
     match = _DAY_TIME_RE.match(text)
     if match:
         day = now - _delta(days=str(_DAY_WORDS[match[1]]))

@@ -12,6 +12,7 @@ import json
 import os
 from collections.abc import AsyncIterator, Iterator
 from datetime import datetime
+from http.cookies import SimpleCookie
 from typing import Any, ClassVar
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from zoneinfo import ZoneInfo
@@ -113,6 +114,14 @@ class DeclaredSpider(NewsSpider):
             merged.update({key: self.resolve(value) for key, value in headers.items()})
         return merged
 
+    def with_cookies(self, headers: dict[str, str]) -> dict[str, Any]:
+        """Request arguments: the headers, and a Cookie header as ``cookies`` (Scrapy's
+        cookie middleware replaces a Cookie header with its jar's)."""
+        cookie = next((headers.pop(k) for k in list(headers) if k.lower() == "cookie"), "")
+        jar = SimpleCookie()
+        jar.load(cookie)
+        return {"headers": headers, "cookies": {k: m.value for k, m in jar.items()}}
+
     # --- requests ------------------------------------------------------------------
 
     async def start(self) -> AsyncIterator[Request]:
@@ -157,7 +166,7 @@ class DeclaredSpider(NewsSpider):
             if payload:
                 headers.setdefault("Content-Type", "application/x-www-form-urlencoded")
         return Request(
-            url, method=listing.method, body=payload, headers=headers,
+            url, method=listing.method, body=payload, **self.with_cookies(headers),
             callback=self.parse_list, errback=self.request_failed, dont_filter=True,
             cb_kwargs={"number": number, "page": page}, meta=self.impersonation(),
         )  # fmt: skip
@@ -221,7 +230,7 @@ class DeclaredSpider(NewsSpider):
         headers.update(self.headers(article.headers if article else {}))
         kwargs.setdefault("meta", {}).update(self.impersonation())
         return super().article_request(url, canonical_url, callback, update_time,
-                                       headers=headers, **kwargs)  # fmt: skip
+                                       **self.with_cookies(headers), **kwargs)  # fmt: skip
 
     def parse_article(self, response: Response, entry: dict[str, Any]) -> Iterator[Any]:
         try:
