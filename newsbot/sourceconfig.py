@@ -30,9 +30,10 @@ SECRET_RE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 _NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
 _SOURCE_KEYS = {"lang", "label", "site", "timezone", "allowed_domains", "enabled", "impersonate",
                 "incumbent", "hook", "headers", "lists", "article", "name"}  # fmt: skip
-_LIST_KEYS = {"name", "url", "method", "json", "body", "format", "entries", "json_in", "label",
-              "lang", "skip", "paging", "fields", "templates", "headers"}  # fmt: skip
-_ARTICLE_KEYS = {"url", "format", "remove", "prefer_page", "json_in", "headers", "skip",
+_LIST_KEYS = {"name", "url", "method", "json", "body", "format", "entries", "json_in", "html_in",
+              "label", "lang", "skip", "paging", "fields", "templates", "headers"}  # fmt: skip
+_REQUEST_KEYS = {"url", "method", "json", "data", "headers", "format"}
+_ARTICLE_KEYS = {*_REQUEST_KEYS, "remove", "prefer_page", "json_in", "skip", "vars", "then",
                  *ARTICLE_FIELDS}  # fmt: skip
 _LEGACY_KEYS = {"name", "lang", "feeds", "allowed_domains", "timezone", "selectors", "site"}
 
@@ -70,6 +71,7 @@ class ListConfig:
     body: str = ""
     entries: str = ""
     json_in: str = ""
+    html_in: str = ""  # json: a JMESPath to an HTML string holding the entries
     label: str = ""
     lang: str = ""
     headers: dict[str, str] = field(default_factory=dict)
@@ -80,15 +82,37 @@ class ListConfig:
 
 
 @dataclass(frozen=True)
-class ArticleConfig:
-    url: str = ""  # a template: fetch this instead of the entry's URL
-    format: str = "html"
-    json_in: str = ""
+class RequestConfig:
+    """A request made from templates (``{name}``: the entry's fields and vars)."""
+
+    url: str = ""
+    method: str = "GET"
+    json: Any = None
+    data: str = ""  # a form body
     headers: dict[str, str] = field(default_factory=dict)
+    format: str = "html"
+
+
+@dataclass(frozen=True)
+class ArticleConfig:
+    request: RequestConfig = field(default_factory=RequestConfig)  # url "": the entry's URL
+    json_in: str = ""
     selectors: dict[str, tuple[str, ...]] = field(default_factory=dict)
     remove: tuple[str, ...] = ()
     prefer_page: tuple[str, ...] = ()
     skip: tuple[SkipRule, ...] = ()
+    # A page that only gives a key: vars read from it ("re:<regex>", CSS or JMESPath),
+    # then the request whose answer the selectors read.
+    vars: dict[str, str] = field(default_factory=dict)
+    then: RequestConfig | None = None
+
+    @property
+    def url(self) -> str:
+        return self.request.url
+
+    @property
+    def format(self) -> str:
+        return (self.then or self.request).format
 
 
 @dataclass(frozen=True)
@@ -114,7 +138,9 @@ class SourceConfig:
         for entry in self.lists:
             texts += [entry.url, entry.body, *entry.headers.values()]
         if self.article:
-            texts += [self.article.url, *self.article.headers.values()]
+            for request in (self.article.request, self.article.then):
+                if request is not None:
+                    texts += [request.url, request.data, *request.headers.values()]
         return list(dict.fromkeys(m for text in texts for m in SECRET_RE.findall(text)))
 
     def discovery(self) -> str:
@@ -245,6 +271,7 @@ def _list(data: Any, where: str) -> ListConfig:
         body=_text(data, "body", where),
         entries=_text(data, "entries", where),
         json_in=_text(data, "json_in", where),
+        html_in=_text(data, "html_in", where),
         label=_text(data, "label", where),
         lang=_choice(data["lang"], LANGUAGES, f"{where}: lang") if "lang" in data else "",
         headers=_headers(data.get("headers"), where),
@@ -258,15 +285,38 @@ def _list(data: Any, where: str) -> ListConfig:
 def _article(data: dict[str, Any], where: str) -> ArticleConfig:
     _known(data, _ARTICLE_KEYS, where)
     selectors = _selectors({k: v for k, v in data.items() if k in ARTICLE_FIELDS}, where)
+    then = data.get("then")
+    if then is not None and (not isinstance(then, dict) or not then.get("url")):
+        raise SourceConfigError(f"{where}: [article.then] must be a table with a url")
+    variables = data.get("vars", {})
+    if not isinstance(variables, dict) or not all(isinstance(v, str) for v in variables.values()):
+        raise SourceConfigError(f"{where}: vars must map names to selectors")
+    if then is not None and not variables:
+        raise SourceConfigError(f"{where}: [article.then] needs vars read from the first answer")
     return ArticleConfig(
-        url=_text(data, "url", where),
-        format=_choice(data.get("format", "html"), ("html", "json"), f"{where}: format"),
+        request=_request(data, where),
         json_in=_text(data, "json_in", where),
-        headers=_headers(data.get("headers"), where),
         selectors=selectors,
         remove=_texts(data, "remove", where),
         prefer_page=_texts(data, "prefer_page", where),
         skip=_skips(data.get("skip"), where),
+        vars=dict(variables),
+        then=_request(then, f"{where} [article.then]", strict=True) if then else None,
+    )
+
+
+def _request(data: dict[str, Any], where: str, strict: bool = False) -> RequestConfig:
+    if strict:
+        _known(data, _REQUEST_KEYS, where)
+    if data.get("json") is not None and data.get("data"):
+        raise SourceConfigError(f"{where}: give json or data, not both")
+    return RequestConfig(
+        url=_text(data, "url", where),
+        method=_choice(str(data.get("method", "GET")).upper(), METHODS, f"{where}: method"),
+        json=data.get("json"),
+        data=_text(data, "data", where),
+        headers=_headers(data.get("headers"), where),
+        format=_choice(data.get("format", "html"), ("html", "json"), f"{where}: format"),
     )
 
 

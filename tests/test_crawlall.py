@@ -88,7 +88,7 @@ def test_crawlall_writes_files_for_every_source(scrapy_cmd):
     from scrapy.spiderloader import get_spider_loader
     from scrapy.utils.project import get_project_settings
 
-    from newsbot.sources import all_sources
+    from newsbot.registry import all_sources
 
     settings = get_project_settings()
     sources = all_sources(get_spider_loader(settings), settings)

@@ -355,3 +355,71 @@ def test_written_file_of_a_declared_source(crawl, site, tmp_path):
     assert post["thumbnail"] == "https://img.example/1.jpg"
     assert "/symbols/" not in post.content
     assert post.content.endswith("[MT Newswires](https://wire.example/news/g1/)")
+
+
+def test_html_in_json_and_removals_on_bodies_given_as_text():
+    config = source("""
+    lang = "zh-CN"
+    [[lists]]
+    url = "https://www.example.cn/api/index_news_list"
+    format = "json"
+    html_in = "data.list"
+    entries = "article"
+    [lists.fields]
+    url = "a.title::attr(href)"
+    title = "a.title::text"
+    id = "::attr(data-id)"
+    body = "div.text"
+    [article]
+    remove = [".ad"]
+    """)
+    answer = json.dumps({"data": {"list": (
+        '<article data-id="88"><a class="title" href="//www.example.cn/a/88">标题</a>'
+        '<div class="text"><p>正文第一段。</p><p class="ad">广告</p></div></article>')}})
+    [entry] = DeclaredListPage(config, config.lists[0], answer, config.lists[0].url).to_list(
+    ).entries  # fmt: skip
+    assert (entry.id, entry.url) == ("88", "https://www.example.cn/a/88")
+    page = DeclaredArticlePage(config, "<html></html>", entry.url, entry, site_zone=SHANGHAI,
+                               fmt="html")  # fmt: skip
+    assert "正文第一段" in page.body_html() and "广告" not in page.body_html()
+
+
+def test_a_two_step_article_reads_a_key_then_posts_for_the_body(crawl, site, tmp_path):
+    """[article.then]: the page gives a key (vars), the next request gives the body."""
+    folder = write_source(tmp_path / "sources", "twostep", """
+    lang = "zh-CN"
+    [[lists]]
+    url = "https://two.example/list.html"
+    format = "html"
+    entries = "tr.item"
+    [lists.fields]
+    url = "a::attr(href)"
+    title = "a::text"
+    date = "td.date::text"
+    [article]
+    vars = { key = "re:var ncid = '([^']+)'" }
+    body = "div.abstract"
+    remove = [".related"]
+    [article.then]
+    url = "https://two.example/detail"
+    method = "POST"
+    data = "ncid={key}&title={title}"
+    """)
+    listing = ('<table><tr class="item"><td><a href="/doc/1.html">研报一</a></td>'
+               '<td class="date">2026-12-01 09:15</td></tr></table>')
+    first = "<html><script>var ncid = 'abc-123';</script><body>loading</body></html>"
+    detail = ('<div class="abstract"><p>这是一份研究报告的摘要内容，介绍了本季度行业的主要变化和公司的经营情况。</p>'
+              '<div class="related">相关报告</div></div>')  # fmt: skip
+    site.add("GET", r"/two\.example/list\.html", lambda s, m, h: Reply(200, listing.encode()))
+    site.add("GET", r"/two\.example/doc/1\.html", lambda s, m, h: Reply(200, first.encode()))
+    site.add("POST", r"/two\.example/detail", lambda s, m, h: Reply(200, detail.encode()))
+    result = crawl("twostep", NEWSBOT_SOURCES_DIRS=str(folder))
+    assert result.returncode == 0, result.log
+    [post_hit] = site.requests_to(r"/two\.example/detail")
+    assert post_hit.method == "POST" and b"ncid=abc-123" in post_hit.body
+    assert len(result.files()) == 1, result.log
+    [path] = result.files()
+    post = frontmatter.load(path)
+    assert "研究报告的摘要" in post.content and "相关报告" not in post.content
+    assert post.content.endswith("[twostep](https://two.example/doc/1.html)")
+    assert post["date"] == "2026-12-01 09:15:00"

@@ -34,12 +34,18 @@ def article(**kw) -> Article:
 SHORT_OK = {"NEWSBOT_MIN_BODY_CHARS": 1}
 
 
-@pytest.mark.parametrize("field", ["id", "url", "title", "date"])
+@pytest.mark.parametrize("field", ["url", "title", "date"])
 def test_validate_drops_missing_required_fields(field):
     crawler = make_crawler()
     with pytest.raises(ArticleDropped, match=f"missing_{field}"):
         ValidatePipeline.from_crawler(crawler).process_item(article(**{field: " "}))
     assert crawler.stats.get_value(f"newsbot/dropped/missing_{field}") == 1
+
+
+def test_an_article_without_id_is_kept_for_the_md5_name():
+    crawler = make_crawler()
+    item = ValidatePipeline.from_crawler(crawler).process_item(article(id=""))
+    assert item.id == "" and not crawler.stats.get_value("newsbot/dropped/missing_id")
 
 
 def test_validate_drops_missing_body():

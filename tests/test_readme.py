@@ -8,7 +8,7 @@ from pathlib import Path
 from scrapy.spiderloader import get_spider_loader
 from scrapy.utils.project import get_project_settings
 
-from newsbot.sources import all_sources, markdown_table
+from newsbot.registry import all_sources, markdown_table
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 

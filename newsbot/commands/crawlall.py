@@ -13,9 +13,9 @@ from typing import TYPE_CHECKING
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
+from newsbot.registry import all_sources
 from newsbot.runs import EXIT_FAILED, EXIT_LOCKED, run_crawlers, source_failures
 from newsbot.sourceconfig import SourceConfigError
-from newsbot.sources import all_sources
 from newsbot.spiders.base import split_list
 
 if TYPE_CHECKING:

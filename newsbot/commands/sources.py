@@ -8,8 +8,8 @@ from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 from scrapy.spiderloader import get_spider_loader
 
+from newsbot.registry import all_sources, markdown_table
 from newsbot.sourceconfig import SourceConfigError
-from newsbot.sources import all_sources, markdown_table
 
 if TYPE_CHECKING:
     import argparse

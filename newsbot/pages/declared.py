@@ -85,6 +85,19 @@ def html_markup(node: Selector, query: str, remove: tuple[str, ...] = ()) -> str
     return "".join(parts)
 
 
+def without(html: str, remove: tuple[str, ...]) -> str:
+    """A body given as HTML text (in a list or a JSON answer), less ``remove``."""
+    if not remove or not html.strip():
+        return html
+    root = Selector(text=f"<div id='newsbot-body'>{html}</div>", type="html")
+    body = root.css("#newsbot-body")
+    for unwanted in remove:
+        for element in (body.xpath(unwanted) if is_xpath(unwanted) else body.css(unwanted)):
+            if isinstance(element.root, lxml.html.HtmlElement):
+                element.root.drop_tree()
+    return inner_html(body[0].root)
+
+
 def json_values(data: Any, path: str) -> list[str]:
     """The texts at a JMESPath of ``data``: numbers as digits, booleans as true/false."""
     try:
@@ -148,8 +161,8 @@ _RELATIVE = (
     (re.compile(r"^\s*(\d+)\s*小[时時]前\s*$"), lambda m, now: now - _delta(hours=m[1])),
     (re.compile(r"^\s*(\d+)\s*天前\s*$"), lambda m, now: now - _delta(days=m[1])),
 )
-_DAY_WORDS = {"今天": 0, "昨天": 1, "前天": 2}
-_DAY_TIME_RE = re.compile(r"^\s*(今天|昨天|前天)\s*(\d{1,2})[:：](\d{2})\s*$")
+_DAY_WORDS = {"今天": 0, "昨天": 1, "前天": 2, "今日": 0, "昨日": 1, "前日": 2}
+_DAY_TIME_RE = re.compile(r"^\s*(今天|昨天|前天|今日|昨日|前日)\s*(\d{1,2})[:：](\d{2})\s*$")
 _MONTH_DAY_RE = re.compile(r"^\s*(\d{1,2})[-/月](\d{1,2})日?\s+(\d{1,2})[:：](\d{2})\s*$")
 
 
@@ -219,7 +232,15 @@ class DeclaredListPage:
         """The raw entries (JSON values or Selectors) and whether they are JSON."""
         fmt, listing = self.listing.format, self.listing
         if fmt in ("json", "jsonp"):
-            return self._json_entries(load_json(self.text, jsonp=fmt == "jsonp")), True
+            data = load_json(self.text, jsonp=fmt == "jsonp")
+            if not listing.html_in:
+                return self._json_entries(data), True
+            fragment = first(json_values(data, listing.html_in))
+            if fragment is None:
+                raise ListAPIError(f"no HTML at {listing.html_in!r} (has the API changed?)")
+            selector = Selector(text=fragment, type="html")
+            return list(selector.xpath(listing.entries) if is_xpath(listing.entries)
+                        else selector.css(listing.entries)), False  # fmt: skip
         selector = Selector(text=self.text, type="html")
         if listing.json_in:
             data = first(html_values_raw(selector, listing.json_in))
@@ -342,7 +363,7 @@ class DeclaredArticlePage(ArticlePageBase):
 
     def __init__(self, config: SourceConfig, text: str, url: str,
                  entry: DeclaredEntry | None = None, *, site_zone: ZoneInfo,
-                 now: datetime | None = None) -> None:  # fmt: skip
+                 now: datetime | None = None, fmt: str = "") -> None:  # fmt: skip
         self.config = config
         self.article = config.article or ArticleConfig()
         self.text = text
@@ -355,7 +376,7 @@ class DeclaredArticlePage(ArticlePageBase):
         self.now = now or datetime.now(site_zone)
         self.data: Any = None
         self.selector: Selector | None = None
-        if self.article.format == "json":
+        if (fmt or self.article.format) == "json":
             self.data = load_json(text)
         else:
             self.selector = Selector(text=text, type="html")
@@ -436,12 +457,27 @@ class DeclaredArticlePage(ArticlePageBase):
     def label(self) -> str:
         return self.entry.label or self.config.label or self.config.name
 
+    def vars(self) -> dict[str, str]:
+        """What a first answer gives the next request: ``re:<regex>`` (its group 1) on
+        the text, JMESPath on JSON, CSS/XPath on HTML. A var not found is ""."""
+        found = {}
+        for name, query in self.article.vars.items():
+            if query.startswith("re:"):
+                match = re.search(query[3:], self.text)
+                found[name] = match.group(1) if match else ""
+            elif self.data is not None:
+                found[name] = first(json_values(self.data, query)) or ""
+            else:
+                found[name] = first(html_values(self.selector, query)) or ""
+        return found
+
     def body_html(self) -> str:
+        remove = self.article.remove
         if self.entry.body and "body" not in self.article.prefer_page:
-            return self.entry.body
+            return without(self.entry.body, remove)
         queries = self.article.selectors.get("body", ())
         if self.data is not None:
-            return first(first(json_values(self.data, q)) for q in queries) or ""
+            return without(first(first(json_values(self.data, q)) for q in queries) or "", remove)
         for query in queries:
             markup = html_markup(self.selector, query, self.article.remove)
             if markup.strip():
@@ -478,8 +514,7 @@ def entry_item(config: SourceConfig, entry: DeclaredEntry, *, site_zone: ZoneInf
                now: datetime | None = None) -> Article:  # fmt: skip
     """The item of an entry whose list carries the whole article (no page to fetch)."""
     page = DeclaredArticlePage(config, "<html></html>", entry.url, entry, site_zone=site_zone,
-                               now=now)  # fmt: skip
-    page.article = ArticleConfig()
+                               now=now, fmt="html")  # fmt: skip
     return page.to_item()
 
 

@@ -29,7 +29,13 @@ from newsbot.pages.declared import (
     fill,
 )
 from newsbot.parsers.common import ListAPIError, ListPage
-from newsbot.sourceconfig import SECRET_RE, ListConfig, SourceConfig
+from newsbot.sourceconfig import (
+    SECRET_RE,
+    ArticleConfig,
+    ListConfig,
+    RequestConfig,
+    SourceConfig,
+)
 from newsbot.spiders.base import ArgumentError, NewsSpider, positive_int, split_list
 
 ACCEPT = {
@@ -189,12 +195,18 @@ class DeclaredSpider(NewsSpider):
             yield response.request.replace(url=url)  # children of a sitemap index
         if self.limit:
             result.entries = result.entries[: self.limit]
-        if self.config.article is None and "body" in listing.fields:
+        if self.list_carries_articles(listing):
             for item in self.list_items(result):
                 yield item
             return
         for request in self.entry_requests(result, referer=response.url):
             yield request
+
+    def list_carries_articles(self, listing: ListConfig) -> bool:
+        """Whether a list's entries are whole articles (a body field): no page to fetch,
+        unless the source prefers the page's body."""
+        article = self.config.article
+        return "body" in listing.fields and not (article and "body" in article.prefer_page)
 
     def list_page(self, response: Response, listing: ListConfig) -> ListPage:
         try:
@@ -215,39 +227,93 @@ class DeclaredSpider(NewsSpider):
                 yield entry_item(self.config, entry, site_zone=self.site_zone, now=self.now)
 
     def entry_urls(self, entry: Any) -> tuple[str, str]:
-        """The URL to fetch (the article's detail API where the entry declares one)
+        """The URL to fetch (the article's detail API where the source declares one)
         and the URL the file links to (the entry's)."""
         template = self.config.article.url if self.config.article else ""
         if not template:
             return entry.url, entry.url
-        values = {"id": entry.id, "url": entry.url, **getattr(entry, "fields", {})}
-        return self.resolve(fill(template, values) or entry.url), entry.url
+        return self.resolve(fill(template, template_values(entry)) or entry.url), entry.url
 
     def article_request(self, url: str, canonical_url: str, callback: Any, update_time: str = "",
                         **kwargs: Any) -> Request:  # fmt: skip
-        headers = kwargs.pop("headers", {})
-        article = self.config.article
-        headers.update(self.headers(article.headers if article else {}))
+        article = self.config.article or ArticleConfig()
+        entry = kwargs.get("cb_kwargs", {}).get("entry", {})
+        values = template_values(DeclaredEntry(**entry)) if entry else {}
+        kwargs.update(self.request_parts(article.request, values, kwargs.pop("headers", {})))
         kwargs.setdefault("meta", {}).update(self.impersonation())
-        return super().article_request(url, canonical_url, callback, update_time,
-                                       **self.with_cookies(headers), **kwargs)  # fmt: skip
+        return super().article_request(url, canonical_url, callback, update_time, **kwargs)
 
-    def parse_article(self, response: Response, entry: dict[str, Any]) -> Iterator[Any]:
+    def request_parts(self, request: RequestConfig, values: dict[str, str],
+                      headers: dict[str, str]) -> dict[str, Any]:  # fmt: skip
+        """Method, body, headers and cookies of a declared request, its templates filled."""
+        headers = {**headers, **self.headers(request.headers)}
+        body = b""
+        if request.json is not None:
+            body = json.dumps(fill_all(request.json, values), ensure_ascii=False).encode()
+            headers.setdefault("Content-Type", "application/json")
+        elif request.data:
+            body = self.resolve(fill(request.data, values) or "").encode("utf-8")
+            headers.setdefault("Content-Type", "application/x-www-form-urlencoded")
+        return {"method": request.method, "body": body, **self.with_cookies(headers)}
+
+    def parse_article(self, response: Response, entry: dict[str, Any],
+                      step: str = "") -> Iterator[Any]:  # fmt: skip
         try:
             text = response.text
         except AttributeError:
             self.count("dropped/not_text")
             self.logger.warning("Not a text page: %s", response.url)
             return
-        page = DeclaredArticlePage(self.config, text, response.url, DeclaredEntry(**entry),
-                                   site_zone=self.site_zone, now=self.now)  # fmt: skip
+        article = self.config.article or ArticleConfig()
+        first_step = article.then is not None and step != "then"
         try:
+            page = DeclaredArticlePage(
+                self.config, text, response.url, DeclaredEntry(**entry),
+                site_zone=self.site_zone, now=self.now,
+                fmt=article.request.format if first_step else "",
+            )  # fmt: skip
+            if first_step:
+                yield from self.next_step(response, page, entry)
+                return
             yield page.to_item()
         except Skipped as skipped:
             self.count(f"skipped/{skipped.kind}")
         except ListAPIError as exc:  # a detail API that answered no JSON
             self.count("errors/article_api")
             self.logger.error("Article answer unusable: %s (%s)", response.url, exc)
+
+    def next_step(self, response: Response, page: DeclaredArticlePage,
+                  entry: dict[str, Any]) -> Iterator[Request]:  # fmt: skip
+        """The request an article's first answer leads to ([article.then])."""
+        then = self.config.article.then  # type: ignore[union-attr]
+        values = {**template_values(page.entry), **page.vars()}
+        url = fill(then.url, values)
+        if not url:
+            self.count("dropped/no_next_step")
+            self.logger.warning("No %s in %s: the article's next request cannot be made",
+                                ", ".join(page.article.vars), response.url)  # fmt: skip
+            return
+        yield response.request.replace(
+            url=response.urljoin(self.resolve(url)),
+            **self.request_parts(then, values, {"Referer": response.url}),
+            cb_kwargs={"entry": entry, "step": "then"}, meta={**response.request.meta},
+        )  # fmt: skip
+
+
+def template_values(entry: DeclaredEntry) -> dict[str, str]:
+    """What ``{name}`` can stand for in a source's request templates."""
+    return {"id": entry.id, "url": entry.url, **entry.fields}
+
+
+def fill_all(value: Any, values: dict[str, str]) -> Any:
+    """A JSON body (TOML tables, arrays, strings) with ``{name}`` filled in its strings."""
+    if isinstance(value, str):
+        return fill(value, values) or value
+    if isinstance(value, dict):
+        return {key: fill_all(item, values) for key, item in value.items()}
+    if isinstance(value, list):
+        return [fill_all(item, values) for item in value]
+    return value
 
 
 def with_query(url: str, name: str, value: str) -> str:

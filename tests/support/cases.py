@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
+from w3lib.url import safe_url_string
+
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 NOT_SERVED = {"meta.json", "expected.json", "README.md"}
 
@@ -53,12 +55,21 @@ class Case:
                 charset = part.split("=", 1)[1].strip()
         return self.body().decode(charset, errors="replace")
 
-    def matches(self, method: str, query: str, body: bytes) -> bool:
-        wanted = sorted(parse_qsl(urlsplit(self.url).query, keep_blank_values=True))
+    def matches(self, method: str, query: str, body: bytes, headers: dict[str, str]) -> bool:
+        wanted = sorted(parse_qsl(urlsplit(normal_url(self.url)).query, keep_blank_values=True))
         if method != self.method or sorted(parse_qsl(query, keep_blank_values=True)) != wanted:
             return False
+        for name, value in self.meta.get("headers_contain", {}).items():
+            if value not in headers.get(name.lower(), ""):
+                return False
         needle = self.meta.get("body_contains")
         return not needle or needle.encode("utf-8") in body
+
+    def listed_articles(self) -> list[dict[str, Any]]:
+        """A list case's expected articles (lists that carry whole articles)."""
+        if self.expected is None:
+            return []
+        return self.expected.get("articles", self.expected.get("items", []))
 
 
 def source_cases(source: str) -> list[Case]:
@@ -84,7 +95,12 @@ def all_cases() -> list[Case]:
             for case in source_cases(folder.name)]  # fmt: skip
 
 
+def normal_url(url: str) -> str:
+    """A URL as Scrapy requests it (non-ASCII paths percent-encoded), for comparing."""
+    return safe_url_string(url)
+
+
 def local_path(url: str) -> str:
     """The fixture server's path of a URL (``/{host}{path}``, see tests.support.localsite)."""
-    parts = urlsplit(url)
+    parts = urlsplit(normal_url(url))
     return f"/{parts.netloc}{parts.path or '/'}"

@@ -21,7 +21,7 @@ def _answer(cases: list[Case]):
     def answer(site: FixtureSite, match: re.Match[str], hit: Hit) -> Reply:
         query = hit.path.split("?", 1)[1] if "?" in hit.path else ""
         for case in cases:
-            if case.matches(hit.method, query, hit.body):
+            if case.matches(hit.method, query, hit.body, hit.headers):
                 status = int(case.meta.get("status", 200))
                 headers = case.meta.get("headers", {})
                 return Reply(status, case.body(), case.content_type, headers=headers)
