@@ -29,8 +29,9 @@ def entry(entry: dict, raw) -> dict | None:
 
 def article(item, page):
     broker = ""
-    if page is not None:
-        broker = (page.css(".doc-info a::text").get() or "").strip()
+    selector = getattr(page, "selector", None)
+    if selector is not None:
+        broker = (selector.css(".doc-info a::text").get() or "").strip()
     if broker and item.body_html:
         item.body_html = f"{item.body_html}<p>来源: {escape(broker)}</p>"
     return item
