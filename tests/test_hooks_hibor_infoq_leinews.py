@@ -3,23 +3,11 @@
 from __future__ import annotations
 
 import importlib
-import importlib.util
-from pathlib import Path
 from types import ModuleType
-
-SOURCES_DIR = Path(__file__).resolve().parent.parent / "newsbot" / "sources"
 
 
 def hook(name: str) -> ModuleType:
-    """newsbot.sources.<name>; by file while newsbot/sources is not yet a package."""
-    try:
-        return importlib.import_module(f"newsbot.sources.{name}")
-    except ModuleNotFoundError:
-        spec = importlib.util.spec_from_file_location(f"_hook_{name}", SOURCES_DIR / f"{name}.py")
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-        return module
+    return importlib.import_module(f"newsbot.sources.{name}")
 
 
 def test_hibor_title_loses_broker_and_date_tail():
