@@ -408,7 +408,8 @@ def test_a_two_step_article_reads_a_key_then_posts_for_the_body(crawl, site, tmp
     listing = ('<table><tr class="item"><td><a href="/doc/1.html">研报一</a></td>'
                '<td class="date">2026-12-01 09:15</td></tr></table>')
     first = "<html><script>var ncid = 'abc-123';</script><body>loading</body></html>"
-    detail = ('<div class="abstract"><p>这是一份研究报告的摘要内容，介绍了本季度行业的主要变化和公司的经营情况。</p>'
+    detail = ('<div class="abstract"><p>这是一份研究报告的摘要内容，'
+              '介绍了本季度行业的主要变化和公司的经营情况。</p>'
               '<div class="related">相关报告</div></div>')  # fmt: skip
     site.add("GET", r"/two\.example/list\.html", lambda s, m, h: Reply(200, listing.encode()))
     site.add("GET", r"/two\.example/doc/1\.html", lambda s, m, h: Reply(200, first.encode()))
