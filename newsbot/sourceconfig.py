@@ -15,6 +15,7 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -162,9 +163,10 @@ class SourceConfig:
 # --- loading -------------------------------------------------------------------------
 
 
-def packaged_files() -> list[Path]:
+def packaged_files() -> list[Traversable]:
+    """The package's source files (read through importlib: Scrapyd runs from an egg)."""
     folder = resources.files("newsbot") / "sources"
-    return sorted(Path(str(p)) for p in folder.iterdir() if p.name.endswith(".toml"))
+    return sorted((p for p in folder.iterdir() if p.name.endswith(".toml")), key=lambda p: p.name)
 
 
 def load_all(extra_dirs: list[str] | tuple[str, ...] = (), legacy_file: str = "") -> dict[
@@ -172,7 +174,7 @@ def load_all(extra_dirs: list[str] | tuple[str, ...] = (), legacy_file: str = ""
 ]:
     """Every declared source by name: the packaged ones, those of ``extra_dirs``
     (NEWSBOT_SOURCES_DIRS) and the entries of ``legacy_file`` (NEWSBOT_SOURCES_FILE)."""
-    files = packaged_files()
+    files: list[Traversable | Path] = [*packaged_files()]
     for folder in extra_dirs:
         path = Path(folder)
         if not path.is_dir():
@@ -196,14 +198,14 @@ def _add(sources: dict[str, SourceConfig], config: SourceConfig) -> None:
     sources[config.name] = config
 
 
-def load_file(path: str | Path) -> SourceConfig:
-    path = Path(path)
+def load_file(path: str | Path | Traversable) -> SourceConfig:
+    path = Path(path) if isinstance(path, str) else path
     data = _read_toml(path)
-    name = data.get("name", path.stem)
+    name = data.get("name", path.name.removesuffix(".toml"))
     return parse_source(data, name, str(path))
 
 
-def _read_toml(path: Path) -> dict[str, Any]:
+def _read_toml(path: Path | Traversable) -> dict[str, Any]:
     try:
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
