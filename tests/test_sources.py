@@ -112,6 +112,17 @@ def list_entries(name: str) -> dict[str, object]:
     return entries
 
 
+def entry_of(name: str, case: Case, entries: dict[str, object] | None = None):
+    """The list entry an article case was found through: by the URL it is served at,
+    and for POST detail APIs on one URL by the request body (meta ``body_contains``)."""
+    entries = list_entries(name) if entries is None else entries
+    needle = case.meta.get("body_contains")
+    prefix = normal_url(case.url) + " "
+    by_body = (e for key, e in entries.items() if needle and key.startswith(prefix)
+               and needle in key)  # fmt: skip
+    return next(by_body, None) or entries.get(normal_url(case.url))
+
+
 def request_body(request, values: dict[str, str]) -> str:
     """The body a declared article request sends for an entry (POST detail APIs)."""
     if request.json is not None:
@@ -151,11 +162,7 @@ def test_article_page_object(name, case):
     config = SOURCES[name]
     [found] = [c for c in articles(name) if c.name == case]
     want = found.expected
-    entries = list_entries(name)
-    needle = found.meta.get("body_contains")
-    entry = next((e for key, e in entries.items() if needle and key.startswith(
-        normal_url(found.url) + " ") and needle in key), None) or entries.get(
-        normal_url(found.url))  # fmt: skip
+    entry = entry_of(name, found)
     fmt = config.article.request.format if config.article and config.article.then else ""
     page = DeclaredArticlePage(config, found.text(), found.url, entry, site_zone=SITE_ZONE,
                                now=now_of(name), fmt=fmt)  # fmt: skip

@@ -84,12 +84,12 @@ def declared_rows(name: str) -> Iterator[Row]:
     from newsbot.html import clean_body
     from newsbot.markdown import to_markdown
     from newsbot.pages.declared import DeclaredArticlePage, Skipped, entry_item
-    from tests.support.cases import normal_url
     from tests.test_sources import (
         SITE_ZONE,
         SOURCES,
         _same_entry,
         articles,
+        entry_of,
         list_entries,
         list_page,
         lists,
@@ -113,7 +113,7 @@ def declared_rows(name: str) -> Iterator[Row]:
             note = "two-step article: read by the crawl test" if fmt else f"{sorted(want)[0]}"
             yield Row(name, case.name, {name_: None for name_ in FIELDS}, note)
             continue
-        page = DeclaredArticlePage(config, case.text(), case.url, entries.get(normal_url(case.url)),
+        page = DeclaredArticlePage(config, case.text(), case.url, entry_of(name, case, entries),
                                    site_zone=SITE_ZONE, now=now_of(name), fmt=fmt)  # fmt: skip
         try:
             item = page.to_item()
