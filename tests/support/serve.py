@@ -2,7 +2,10 @@
 
 Prints the settings that point a crawl at it, e.g.::
 
-    scrapy crawl qq -a channels=news_news_tech,news_news_finance -a pages=2 <printed settings>
+    PYTHONPATH=. scrapy crawl qq -a channels=news_news_tech -a pages=2 <printed settings>
+
+``PYTHONPATH=.``: the test download handler is ``tests.support.localsite``, and a
+dependency (scrapy-impersonate) installs a top-level ``tests`` package of its own.
 """
 
 from __future__ import annotations
@@ -43,7 +46,8 @@ def main() -> None:
     args = parser.parse_args()
     with FixtureServer(all_sites(), args.port) as server:
         flags = shell_flags(server.url)
-        print(f"Fixture sites at {server.url}. Crawl them with:\n  scrapy crawl qq {flags}")
+        print(f"Fixture sites at {server.url}. Crawl them (from this folder) with:\n"
+              f"  PYTHONPATH=. scrapy crawl qq {flags}")  # fmt: skip
         wait_for_interrupt()
 
 
