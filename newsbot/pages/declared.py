@@ -58,11 +58,23 @@ def is_xpath(query: str) -> bool:
     return query.startswith(("/", "(", "./"))
 
 
+def select(node: Selector | SelectorList, query: str) -> SelectorList:
+    """What a declared selector finds: XPath when it starts with / or (, else CSS."""
+    return node.xpath(query) if is_xpath(query) else node.css(query)
+
+
+def drop_matches(node: Selector | SelectorList, remove: tuple[str, ...]) -> None:
+    """Remove the elements ``remove`` finds inside ``node`` (a source's removals)."""
+    for unwanted in remove:
+        for element in select(node, unwanted):
+            if isinstance(element.root, lxml.html.HtmlElement):
+                element.root.drop_tree()
+
+
 def html_values(node: Selector | SelectorList, query: str) -> list[str]:
     """Texts a selector finds: strings for ::text/::attr/@x, an element's own text."""
-    found = node.xpath(query) if is_xpath(query) else node.css(query)
     values = []
-    for item in found:
+    for item in select(node, query):
         root = item.root
         text = root.text_content() if isinstance(root, lxml.html.HtmlElement) else str(root)
         text = one_line(text)
@@ -73,13 +85,9 @@ def html_values(node: Selector | SelectorList, query: str) -> list[str]:
 
 def html_markup(node: Selector, query: str, remove: tuple[str, ...] = ()) -> str:
     """The HTML of what ``query`` finds (joined in document order), less ``remove``."""
-    found = node.xpath(query) if is_xpath(query) else node.css(query)
     parts = []
-    for item in found:
-        for unwanted in remove:
-            for element in (item.xpath(unwanted) if is_xpath(unwanted) else item.css(unwanted)):
-                if isinstance(element.root, lxml.html.HtmlElement):
-                    element.root.drop_tree()
+    for item in select(node, query):
+        drop_matches(item, remove)
         parts.append(item.get())
     return "".join(parts)
 
@@ -90,10 +98,7 @@ def without(html: str, remove: tuple[str, ...]) -> str:
         return html
     root = Selector(text=f"<div id='newsbot-body'>{html}</div>", type="html")
     body = root.css("#newsbot-body")
-    for unwanted in remove:
-        for element in (body.xpath(unwanted) if is_xpath(unwanted) else body.css(unwanted)):
-            if isinstance(element.root, lxml.html.HtmlElement):
-                element.root.drop_tree()
+    drop_matches(body, remove)
     return inner_html(body[0].root)
 
 
@@ -190,19 +195,16 @@ class DeclaredListPage:
             if not listing.html_in:
                 return self._json_entries(data), True
             fragment = first(json_values(data, listing.html_in))
-            if fragment is None:
+            if not fragment:
                 raise ListAPIError(f"no HTML at {listing.html_in!r} (has the API changed?)")
-            selector = Selector(text=fragment, type="html")
-            return list(selector.xpath(listing.entries) if is_xpath(listing.entries)
-                        else selector.css(listing.entries)), False  # fmt: skip
+            return list(select(Selector(text=fragment, type="html"), listing.entries)), False
         selector = Selector(text=self.text, type="html")
         if listing.json_in:
             data = first(html_values_raw(selector, listing.json_in))
-            if data is None:
+            if not data:
                 raise ListAPIError(f"{listing.json_in!r} is not in the page (has it changed?)")
             return self._json_entries(load_json(data)), True
-        return list(selector.xpath(listing.entries) if is_xpath(listing.entries)
-                    else selector.css(listing.entries)), False  # fmt: skip
+        return list(select(selector, listing.entries)), False
 
     def _json_entries(self, data: Any) -> list[Any]:
         try:
@@ -287,9 +289,8 @@ class DeclaredListPage:
 
 def html_values_raw(selector: Selector, query: str) -> list[str]:
     """The raw text of what ``query`` finds (an embedded JSON script, unstripped)."""
-    found = selector.xpath(query) if is_xpath(query) else selector.css(query)
     return [item.root.text_content() if isinstance(item.root, lxml.html.HtmlElement)
-            else str(item.root) for item in found]  # fmt: skip
+            else str(item.root) for item in select(selector, query)]  # fmt: skip
 
 
 def _first_query(raw: Any, queries: tuple[str, ...], is_json: bool) -> str:
