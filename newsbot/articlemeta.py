@@ -20,6 +20,8 @@ if TYPE_CHECKING:
 # Request meta key the spiders set on article requests: {"source", "url", "update_time"}.
 ARTICLE_META = "newsbot_article"
 CHECKED = "checked"  # set in ARTICLE_META once the store was asked
+# Request meta key of an article's page 2, 3 …: the URL of the article it continues.
+ARTICLE_PAGE_META = "newsbot_article_page"
 
 
 def article_meta(source: str, url: str, update_time: str = "") -> dict[str, Any]:

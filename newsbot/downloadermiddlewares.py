@@ -28,7 +28,7 @@ from scrapy.http import TextResponse
 from scrapy.utils.url import url_is_from_any_domain
 from w3lib.encoding import html_body_declared_encoding, http_content_type_encoding
 
-from newsbot.articlemeta import ARTICLE_META
+from newsbot.articlemeta import ARTICLE_META, ARTICLE_PAGE_META
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -56,7 +56,7 @@ def request_kind(request: Request) -> str:
     """"robotstxt", "article", "list" (a spider's parse_list) or "" (images, others)."""
     if request.meta.get("dont_obey_robotstxt") and urlsplit(request.url).path == "/robots.txt":
         return "robotstxt"
-    if ARTICLE_META in request.meta:
+    if ARTICLE_META in request.meta or ARTICLE_PAGE_META in request.meta:
         return "article"
     if getattr(request.callback, "__name__", "") == "parse_list":
         return "list"

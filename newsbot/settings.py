@@ -129,6 +129,8 @@ NEWSBOT_OVERWRITE = False
 NEWSBOT_UPDATE = False
 # Most list pages a run may request per list (-a pages): every page is a request.
 NEWSBOT_MAX_PAGES = 100
+# Most pages read of one article a site splits over several (People's Daily's pager).
+NEWSBOT_ARTICLE_MAX_PAGES = 20
 # Seconds before an article that was gone (404/410) or unusable is tried again.
 NEWSBOT_RETRY_REJECTED_AFTER = 7 * 24 * 3600
 # Where run state lives: the store of exported articles, run reports, locks.

@@ -203,7 +203,7 @@ register(*(n for n in dir(defaults) if n.startswith(PREFIX)
            and n.endswith(("_LIST_API", "_LIST_URL", "_MORE_API"))))(http_url)  # fmt: skip
 
 
-@register("NEWSBOT_MAX_PAGES")
+@register("NEWSBOT_MAX_PAGES", "NEWSBOT_ARTICLE_MAX_PAGES")
 def max_pages(settings: BaseSettings, name: str) -> str | None:
     return positive_int(settings, name)
 

@@ -183,6 +183,11 @@ class ArticlePageBase:
             item.thumbnail, item.body_html = self.thumbnail(), self.body_html()
         return item
 
+    def next_page_url(self) -> str:
+        """The absolute URL of the article's next page when the site splits it over
+        several, else "" (the spider appends each page's ``body_html``)."""
+        return ""
+
     def meta(self, name: str) -> str:
         """Content of the first ``<meta property=name>`` or ``<meta name=name>``, stripped."""
         if self._metas is None:

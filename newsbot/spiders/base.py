@@ -15,9 +15,10 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.url import url_is_from_any_domain
 from twisted.python.failure import Failure
 
-from newsbot.articlemeta import ARTICLE_META, article_meta, wanted
+from newsbot.articlemeta import ARTICLE_META, ARTICLE_PAGE_META, article_meta, wanted
 from newsbot.downloadermiddlewares import is_utf8
 from newsbot.extensions.state import ExportState
+from newsbot.items import Article
 from newsbot.pages.base import ArticlePageBase, ListAPIError, ListEntry, ListPage
 from newsbot.store import REJECTED, Record
 
@@ -315,9 +316,62 @@ class NewsSpider(scrapy.Spider):
         return entry.url, entry.url
 
     def parse_article(self, response: Response, entry: dict[str, str]) -> Any:
-        yield self.article_page.parse(
+        page = self.article_page(
             response.text, response.url, ListEntry(**entry), body=utf8_body(response)
         )
+        yield from self.next_article_page(page.to_item(), page, [response.url])
+
+    def next_article_page(
+        self, item: Article, page: ArticlePageBase, read: list[str]
+    ) -> Iterator[Article | Request]:
+        """The item when its last page is read, else the request of its next page: an
+        article the site splits over pages is written whole or not at all."""
+        next_url = page.next_page_url() if item.body_html else ""
+        if not next_url or next_url in read:
+            yield item
+            return
+        limit = self.settings.getint("NEWSBOT_ARTICLE_MAX_PAGES")
+        if len(read) >= limit:
+            self.count("article/page_limit")
+            self.logger.warning(
+                "Article %s has more than NEWSBOT_ARTICLE_MAX_PAGES=%d pages: written "
+                "with its first %d", item.url, limit, limit
+            )
+            yield item
+            return
+        yield Request(
+            next_url,
+            callback=self.parse_article_page,
+            errback=self.article_page_failed,
+            headers={"Referer": read[-1]},
+            cb_kwargs={"item": item, "read": [*read, next_url]},
+            meta={ARTICLE_PAGE_META: item.url},
+        )
+
+    def parse_article_page(self, response: Response, item: Article, read: list[str]) -> Any:
+        """Page 2, 3 … of an article: its body is appended to what the first pages gave."""
+        page = self.article_page(
+            response.text, response.url, ListEntry(id=item.id), body=utf8_body(response)
+        )
+        more = page.body_html() if page.is_article() else ""
+        if not more:
+            self.count("dropped/incomplete")
+            self.logger.error(
+                "Article %s not written: its page %d (%s) has no body; it is read "
+                "again next run", item.url, len(read), response.url
+            )
+            return
+        self.count("article/pages")
+        item.body_html += "\n" + more
+        yield from self.next_article_page(item, page, read)
+
+    def article_page_failed(self, failure: Failure) -> None:
+        """Errback of page 2, 3 …: the article is not written (next run reads it again)."""
+        self.request_failed(failure)
+        item = failure.request.cb_kwargs["item"]  # type: ignore[attr-defined]
+        self.count("dropped/incomplete")
+        self.logger.error("Article %s not written: one of its pages failed; it is read "
+                          "again next run", item.url)
 
     def request_failed(self, failure: Failure) -> None:
         """Errback: one error line with the URL and reason, and a counter."""
