@@ -188,18 +188,19 @@ class ArticlePageBase:
         several, else "" (the spider appends each page's ``body_html``)."""
         return ""
 
-    def meta(self, name: str) -> str:
-        """Content of the first ``<meta property=name>`` or ``<meta name=name>``, stripped."""
+    def meta(self, *names: str) -> str:
+        """Content of the first non-empty ``<meta>`` whose ``property``, ``name`` or
+        ``itemprop`` is one of ``names``, tried in their order; "" when there is none."""
         if self._metas is None:
             # One pass over the page for all of them: each lookup would be another.
             self._metas = {}
-            for meta in self.selector.root.iter("meta"):
-                content = meta.get("content")
-                if content is not None:
-                    for key in (meta.get("property"), meta.get("name")):
-                        if key is not None:
-                            self._metas.setdefault(key, content.strip())
-        return self._metas.get(name, "")
+            root = self.selector.root if self.selector is not None else None
+            for meta in root.iter("meta") if root is not None else ():
+                content = (meta.get("content") or "").strip()
+                for key in (meta.get("property"), meta.get("name"), meta.get("itemprop")):
+                    if content and key is not None:
+                        self._metas.setdefault(key, content)
+        return next((self._metas[name] for name in names if name in self._metas), "")
 
     def text(self, css: str) -> str:
         """The stripped text of the first element ``css`` matches, or ""."""

@@ -339,6 +339,7 @@ class DeclaredArticlePage(ArticlePageBase):
                 raw = first(html_values_raw(self.selector, self.article.json_in))
                 self.data = load_json(raw) if raw else {}
         self._metadata: Any = None
+        self._metas: dict[str, str] | None = None
 
     # what the source declares
     def values(self, name: str) -> list[str]:
@@ -355,18 +356,6 @@ class DeclaredArticlePage(ArticlePageBase):
         if name in self.article.prefer_page:
             return declared or listed or first(fallbacks) or ""
         return listed or declared or first(fallbacks) or ""
-
-    def meta(self, *names: str) -> str:
-        if self.selector is None:
-            return ""
-        for name in names:
-            for query in (f'meta[property="{name}"]::attr(content)',
-                          f'meta[name="{name}"]::attr(content)',
-                          f'meta[itemprop="{name}"]::attr(content)'):  # fmt: skip
-                value = self.selector.css(query).get()
-                if value and value.strip():
-                    return value.strip()
-        return ""
 
     @property
     def metadata(self) -> Any:
