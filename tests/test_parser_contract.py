@@ -1,10 +1,12 @@
 """Every hand-written source's parser against its saved pages (generated per source).
 
 A source is a spider with a module newsbot.sources.<name> exposing
-``parse_article(html, url, entry=None) -> Article``. Its fixtures, one folder per
+``ArticlePage`` (its page object) and ``parse_article(html, url, entry=None) -> Article``.
+Its fixtures, one folder per
 case: ``tests/fixtures/<name>/<case>/page.html`` (bytes as the site serves them),
 ``meta.json`` (``url`` it is served at, ``content_type``, ``kind``, what it
-mirrors) and ``expected.json``: written by ``python -m tests.support.expectations``
+mirrors; ``pages``, ``{URL: file}``, the saved next pages of an article the site
+splits over pages) and ``expected.json``: written by ``python -m tests.support.expectations``
 (``path``, ``id``, ``url``, ``label``, ``lang``, ``title``, ``date`` as written to
 the file, ``author``, ``thumbnail``, ``images``, ``body_start``, ``body_end``, or
 ``dropped`` with the reason), plus what a person adds: optional ``page_url`` and
@@ -14,16 +16,14 @@ A source without fixtures fails here.
 
 from __future__ import annotations
 
-import importlib
 import json
 from pathlib import Path
 
 import pytest
-from scrapy.http import HtmlResponse
 
 from newsbot.dates import normalize_date
 from newsbot.html import clean_body
-from tests.support.expectations import expectation, hand_written_sources
+from tests.support.expectations import expectation, hand_written_sources, parse_case
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -47,14 +47,11 @@ def case_id(value: str | Path) -> str:
 
 
 def load(source: str, page: Path):
+    """The expected values and the item of a saved article (all its pages)."""
     expected = json.loads((page.parent / "expected.json").read_text("utf-8"))
-    response = HtmlResponse(
-        url=expected.get("page_url", expected["url"]),
-        body=page.read_bytes(),
-        headers={"Content-Type": expected.get("content_type", "text/html; charset=utf-8")},
-    )
-    parser = importlib.import_module(f"newsbot.sources.{source}")
-    return expected, parser.parse_article(response.text, response.url)
+    url = expected.get("page_url", expected["url"])
+    kind = expected.get("content_type", "text/html; charset=utf-8")
+    return expected, parse_case(source, page.parent, url, kind)
 
 
 @pytest.mark.parametrize("source", sources())

@@ -25,6 +25,7 @@ from scrapy.http import HtmlResponse
 
 from newsbot.exporter import MarkdownExporter
 from newsbot.html import clean_body
+from newsbot.items import Article
 from newsbot.pipelines import ArticleDropped, ConvertPipeline, NormalisePipeline, ValidatePipeline
 from newsbot.spiders.base import NewsSpider
 from tests.conftest import make_crawler
@@ -53,16 +54,31 @@ def article_cases(source: str) -> list[Path]:
     return sorted(page.parent for page in (FIXTURES / source).glob("*/page.html"))
 
 
+def parse_case(source: str, case: Path, url: str = "", content_type: str = "") -> Article:
+    """The item of the article saved in ``case``, as the spider makes it: the page
+    object's item, with the bodies of its next pages appended when ``meta.json`` has
+    them (``"pages": {URL: file}``, an article the site splits over pages)."""
+    meta = json.loads((case / "meta.json").read_text(encoding="utf-8"))
+    module = importlib.import_module(f"newsbot.sources.{source}")
+    kind = content_type or meta.get("content_type", "text/html; charset=utf-8")
+    page = saved_page(module.ArticlePage, url or meta["url"], case / "page.html", kind)
+    item = page.to_item()
+    pages, read = meta.get("pages", {}), {page.url}
+    while item.body_html and (next_url := page.next_page_url()) and next_url not in read:
+        read.add(next_url)
+        page = saved_page(module.ArticlePage, next_url, case / pages[next_url], kind)
+        item.body_html += "\n" + page.body_html()
+    return item
+
+
+def saved_page(page_class: type, url: str, path: Path, content_type: str) -> Any:
+    response = HtmlResponse(url=url, body=path.read_bytes(), headers={"Content-Type": content_type})
+    return page_class(response.text, response.url)
+
+
 def expectation(source: str, case: Path) -> dict[str, Any]:
     """What the file of the article saved in ``case`` would hold."""
-    meta = json.loads((case / "meta.json").read_text(encoding="utf-8"))
-    response = HtmlResponse(
-        url=meta["url"],
-        body=(case / "page.html").read_bytes(),
-        headers={"Content-Type": meta.get("content_type", "text/html; charset=utf-8")},
-    )
-    module = importlib.import_module(f"newsbot.sources.{source}")
-    item = module.parse_article(response.text, response.url)
+    item = parse_case(source, case)
     crawler = make_crawler()
     try:
         for step in (ValidatePipeline, NormalisePipeline, ConvertPipeline):
