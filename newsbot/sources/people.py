@@ -123,15 +123,18 @@ def parse_list(html: str, url: str) -> ListPage:
 
 class ArticlePage(ArticlePageBase):
     """A people.com.cn article page (2020s ``rm_txt`` layout, 2019 ``box01`` fallback,
-    the channel sites' ``articleCont`` layout: health.people.com.cn ...)."""
+    the channel sites' ``articleCont`` layout: health.people.com.cn ..., the theory and
+    opinion channels' ``text_con``/``text_c`` layout with ``p.sou`` and ``.show_text``)."""
 
     source = SOURCE
     lang = LANG
     # 2020s layout, the 2019 one, the channel sites' one (h2 in .articleCont .title)
     title_css = ".rm_txt h1, .text_title h1, .articleCont .title h2"
     # "2024年04月24日23:52 | 来源：<a>新华网</a>"; channel sites:
-    # "2026年11月22日08:17&nbsp;&nbsp;来源：<a>人民网-生命时报</a>" in .artOri
-    date_line_css = ".rm_txt .col-1-1, .box01 .fl, .articleCont .artOri"
+    # "2026年11月22日08:17&nbsp;&nbsp;来源：<a>人民网-生命时报</a>" in .artOri; the
+    # theory/opinion layout: "<b id=newstime>2026年10月04日08:16</b>&nbsp;来源：经济日报"
+    # in p.sou; else the bare <b id=newstime> (the first of these in the page is used)
+    date_line_css = ".rm_txt .col-1-1, .box01 .fl, .articleCont .artOri, .rm_txt .sou, #newstime"
     body_css = ".rm_txt_con, #rwb_zw, .show_text, .articleCont .artDet"
     editor_line_css = "div.edit"  # "(责编：赵欣悦、李昊)"
     # Inside the body but not the article: share bar / paper edition, recommended reading,

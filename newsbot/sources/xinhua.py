@@ -132,6 +132,10 @@ class ArticlePage(ArticlePageBase):
     local_time_css = ".info .source .time"
     local_source_css = ".sourceText"
     body_css = "#detailContent"
+    # 2022 pages: the paragraphs sit directly in ``div#detail``, which also holds the
+    # ``#articleEdit`` block (纠错 iframe, 责任编辑).
+    old_body_css = "#detail"
+    old_body_junk_css = "#articleEdit"
 
     @cached_property
     def info(self) -> str:
@@ -191,9 +195,15 @@ class ArticlePage(ArticlePageBase):
         return first([cover and urljoin(self.url, cover), self.entry.thumbnail])
 
     def body_html(self) -> str:
-        """``#detailContent``, uncleaned (its relative image URLs are resolved by the
-        cleaner against the article URL, whose folder holds the images)."""
-        return self.selector.css(self.body_css).get(default="")
+        """``#detailContent``, else (2022 pages) ``#detail`` without ``#articleEdit``;
+        uncleaned (its relative image URLs are resolved by the cleaner against the
+        article URL, whose folder holds the images)."""
+        body = self.selector.css(self.body_css).get(default="")
+        if body or not (old := self.selector.css(self.old_body_css)):
+            return body
+        detail = Selector(text=old[0].get())
+        detail.css(self.old_body_junk_css).drop()
+        return first(detail.css("body > *").getall())
 
 
 parse_article = ArticlePage.parse
