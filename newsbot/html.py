@@ -192,6 +192,7 @@ def clean_body(html: str, base_url: str) -> CleanBody:
     _fix_links(root, base_url)
     _strip_attributes(root)
     _drop_empty(root)
+    _drop_indents(root)
     _flatten_deep(root)
     out = inner_html(root)
     return CleanBody(html=out, images=images, text=tree_text(root))
@@ -495,6 +496,31 @@ def _drop_empty(root: etree._Element) -> None:
     empty = [el for el in root.iter() if el not in full and el.tag not in VOID_CONTENT]
     for el in empty:  # parents come before their children, which go with them
         drop_tree(el)
+
+
+# A paragraph's first-line indent: full-width spaces, NBSPs (and what surrounds them).
+_INDENT = " \t\r\n\u3000\xa0"
+_INDENTED = BLOCK_ELEMENTS - {"pre", "br", "hr"}
+_INLINE = frozenset({"span", "strong", "b", "em", "i", "u", "font", "a"})
+
+
+def _drop_indents(root: etree._Element) -> None:
+    """Drop the indent that opens a paragraph (``<p>　　text``) or a line after ``<br>``.
+
+    Chinese sites indent paragraphs with two U+3000 or NBSPs; it is their layout,
+    not text: in Markdown every paragraph but the first would keep it."""
+    for el in root.iter(*_INDENTED):
+        node = el
+        while node.text is None or not node.text.strip():
+            node.text = None
+            if not len(node) or node[0].tag not in _INLINE:
+                break
+            node = node[0]  # <p><strong>　　A heading</strong></p>
+        else:
+            node.text = node.text.lstrip(_INDENT)
+    for br in root.iter("br"):
+        if br.tail:
+            br.tail = br.tail.lstrip(_INDENT)
 
 
 def _mark(el: etree._Element | None, full: set[etree._Element]) -> None:

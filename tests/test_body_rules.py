@@ -277,3 +277,20 @@ def test_a_dropped_article_with_a_lone_surrogate_is_remembered_without_a_crash()
                    date="2026-11-20 17:00:00", body_html="<p>x</p>")  # fmt: skip
     with pytest.raises(ArticleDropped, match="missing_title"):
         ValidatePipeline.from_crawler(crawler).process_item(item)
+
+
+@pytest.mark.parametrize(
+    ("html", "markdown"),
+    [
+        ("<p>\u3000\u3000一段。</p><p>\u3000\u3000二段。</p>", "一段。\n\n二段。"),
+        ("<p>\xa0\xa0 One.</p><p>&nbsp;&nbsp;Two.</p>", "One.\n\nTwo."),
+        ("<p>\u3000\u3000上行<br>\u3000\u3000下行</p>", "上行  \n下行"),
+        ("<p><strong>\u3000\u3000小标题</strong></p><p>\u3000正文</p>", "**小标题**\n\n正文"),
+        ("<p>中\u3000间\u3000空格</p>", "中\u3000间\u3000空格"),  # only the indent goes
+        ("<pre>  keep(me)</pre>", "```\n  keep(me)\n```"),
+    ],
+)
+def test_paragraph_indents_are_layout_not_text(html, markdown):
+    """People's Daily, Xinhua, Sina indent every paragraph with two U+3000: in
+    Markdown all but the first paragraph kept them."""
+    assert to_markdown(clean(html).html) == markdown
