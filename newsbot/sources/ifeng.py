@@ -16,7 +16,7 @@ from urllib.parse import urljoin, urlsplit
 from scrapy.http import Request, Response
 
 from newsbot.dates import BEIJING
-from newsbot.html import inner_html, parse_fragment
+from newsbot.html import drop_tree, inner_html, parse_fragment
 from newsbot.pages import base
 from newsbot.pages.base import (
     ArticlePageBase,
@@ -35,6 +35,10 @@ ARTICLE_URL = "https://news.ifeng.com/c/{id}"  # when the page names no canonica
 ALL_DATA = "var allData"
 NEWSSTREAM = '"newsstream":'
 LAZY_IMAGE = "data-lazyload"  # older pages: real URL here, a placeholder in src
+LOGO_CLASS = "ifengLogo"  # the older page's 16×16 凤凰 logo linking www.ifeng.com, closing the body
+# The channel's sign-off closing 凤凰网科技 bodies (2026): "更多一手新闻，欢迎下载凤凰新闻客户端
+# 订阅凤凰网科技。想看深度报道，请微信搜索“凤凰网科技”。" A promo, not the article.
+_PROMO_RE = re.compile(r"欢迎下载凤凰新闻客户端|请微信搜索“凤凰网")
 
 _TITLE_SUFFIX_RE = re.compile(r"(?:_[^_]{1,20})?_凤凰网$")
 _ID_RE = re.compile(r"[0-9A-Za-z]{10,12}")  # base62, 11 characters today
@@ -249,21 +253,27 @@ class ArticlePage(ArticlePageBase):
         texts = [text for text in texts if isinstance(text, str)]
         if not texts and not self.doc:
             texts = self.selector.css("div#main_content").getall()[:1]
-        return _fix_images("".join(texts)) if texts else ""
+        return _clean("".join(texts)) if texts else ""
 
 
 parse_article = ArticlePage.parse
 
 
-def _fix_images(html: str) -> str:
-    """``data-lazyload`` becomes ``src`` (replacing the placeholder); proxied images unwrapped."""
+def _clean(html: str) -> str:
+    """``data-lazyload`` becomes ``src`` (replacing the placeholder); proxied images unwrapped;
+    the older page's logo and the closing promo paragraphs left out."""
     root = parse_fragment(html)
+    for logo in root.xpath(f'.//span[contains(concat(" ", @class, " "), " {LOGO_CLASS} ")]'):
+        drop_tree(logo)
     for img in root.iter("img"):
         lazy = img.attrib.pop(LAZY_IMAGE, None)
         if lazy:
             img.set("src", lazy)
         if img.get("src"):
             img.set("src", unproxy_image(img.get("src")))
+    blocks = [child for child in root if isinstance(child.tag, str)]
+    while blocks and blocks[-1].tag == "p" and _PROMO_RE.search("".join(blocks[-1].itertext())):
+        drop_tree(blocks.pop())
     return inner_html(root)
 
 

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
+from urllib.parse import urljoin
 
 from scrapy.http import Request, Response
 
@@ -36,6 +37,21 @@ _ID_RE = re.compile(r"\d{1,12}")
 # the writer, a line with "2020-06-06 10:08 来源：…"), div.news_txt.
 _OLD_DATE_RE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}\s+\d{1,2}:\d{2}(?::\d{2})?")
 _OLD_SOURCE_RE = re.compile(r"来源\s*[:：]\s*(\S+)")
+# Its share link names the share picture: showToSina('<id>','<title>','<picture>','<site>').
+_OLD_SHARE_CSS = "div.newsct_share_detail a.ctshare_sina_detail::attr(href)"
+_OLD_SHARE_PIC_RE = re.compile(r"showToSina\(\s*'[^']*'\s*,\s*'(?:[^'\\]|\\.)*'\s*,\s*'([^']+)'")
+# A 澎湃号 page (政务, 湃客) names its account here; its writer line is empty.
+_OLD_ACCOUNT_CSS = "div.news_paike_author .name"
+# Runs of U+FFFD the old pages hold as served (valid UTF-8): emoji of 澎湃号 texts that the
+# site's CMS lost. Not our decoding: the pipeline would drop the page as mojibake.
+_LOST_CHARS_RE = re.compile("\ufffd+")
+# The app promo closing many bodies: "(本文来自澎湃新闻，更多原创资讯请下载“澎湃新闻”APP)", in the
+# old page's div.hide_word (hidden by the site's CSS), or as the body's last paragraph.
+_HIDDEN_RE = re.compile(r'<div class="hide_word">[^<]*</div>')
+_APP_PROMO_RE = re.compile(
+    r"(?:\s|<br\s*/?>|<div class=\"contheight\"></div>|<p>)*"
+    r"[(（]本文来自澎湃新闻，更多原创资讯请下载“澎湃新闻”APP[)）]\s*(?:</p>)?(\s*(?:</div>)?\s*)$"
+)
 _URL_RE = re.compile(
     r"^https?://(?:www\.|m\.)?thepaper\.cn/(?:newsDetail_forward_|detail/)(\d{1,12})(?:[/?#.]|$)"
 )
@@ -111,7 +127,10 @@ class ArticlePage(ArticlePageBase):
 
     # the 2014–2021 page: read from its DOM when there is no __NEXT_DATA__ article
     def old_body(self) -> str:
-        return "" if self.detail else (self.selector.css("div.news_txt").get() or "")
+        if self.detail:
+            return ""
+        body = self.selector.css("div.news_txt").get() or ""
+        return _HIDDEN_RE.sub("", _LOST_CHARS_RE.sub("", body))
 
     def old_about(self) -> list[str]:
         if self.detail:
@@ -153,8 +172,9 @@ class ArticlePage(ArticlePageBase):
         column = text_of(node.get("name")) if isinstance(node, dict) else ""
         about = self.old_about()
         writer = about[0] if about and not _OLD_DATE_RE.search(about[0]) else ""
+        account = "" if self.detail else self.text(_OLD_ACCOUNT_CSS)
         source = next((m.group(1) for m in map(_OLD_SOURCE_RE.search, about) if m), "")
-        return first([text_of(self.detail.get("author")), column, writer, source,
+        return first([text_of(self.detail.get("author")), column, writer, account, source,
                       self.entry.author])  # fmt: skip
 
     def thumbnail(self) -> str:
@@ -162,12 +182,20 @@ class ArticlePage(ArticlePageBase):
             text_of(self.detail.get("sharePic")),
             text_of(self.detail.get("bigPic")),
             self.meta("og:image"),
+            self.old_share_picture(),
             self.entry.thumbnail,
         ]
         return first(candidates)
 
+    def old_share_picture(self) -> str:
+        if self.detail:
+            return ""
+        match = _OLD_SHARE_PIC_RE.search(self.selector.css(_OLD_SHARE_CSS).get(""))
+        return urljoin("https:", match.group(1)) if match else ""
+
     def body_html(self) -> str:
-        return text_of(self.detail.get("content")) or self.old_body()
+        body = text_of(self.detail.get("content")) or self.old_body()
+        return _APP_PROMO_RE.sub(r"\1", body)
 
 
 parse_article = ArticlePage.parse
