@@ -155,10 +155,13 @@ class ArticlePage(ArticlePageBase):
     body_css = ".post_body"
     text_css = "#endText, .post_text"
     # Inside the body but not the article: the zero-height box holding the site logo
-    # (og:image bait), hidden ad slots; in the older layout the share bars, the related
-    # links, the 本文来源/责任编辑 line and the ad boxes inside #endText.
+    # (og:image bait), hidden ad slots, the ``.post_author`` 本文来源/责任编辑 box with its
+    # end_news.png icon (inside ``.post_body`` on the 2021 news pages); in the older
+    # layout the share bars, the related links, the 本文来源/责任编辑 line and the ad boxes
+    # inside #endText.
     junk_xpath = (
         ".//div[contains(translate(@style, ' ', ''), 'height:0')]"
+        " | .//*[contains(concat(' ', normalize-space(@class), ' '), ' post_author ')]"
         " | .//*[contains(concat(' ', normalize-space(@class), ' '), ' ep-source ')]"
         " | .//*[contains(concat(' ', normalize-space(@class), ' '), ' related_article ')]"
         " | .//*[starts-with(@class, 'gg') or contains(@class, ' gg')]"
@@ -229,6 +232,10 @@ class ArticlePage(ArticlePageBase):
         text = nodes.css(self.text_css)[:1]
         for node in text or nodes:
             node.xpath(self.junk_xpath).drop()
+            # Words the site links to its own search page (``news.163.com/news/search?
+            # keyword=``): the text stays, the link goes.
+            for link in node.xpath(".//a[contains(@href, '163.com/news/search?')]"):
+                link.root.drop_tag()
             for img in node.css("img"):
                 for attr in ("src", "data-src"):
                     if img.attrib.get(attr):

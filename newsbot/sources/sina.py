@@ -129,10 +129,12 @@ class ArticlePage(ArticlePageBase):
     date_css = (".date-source .date", "#pub_date", ".date", ".time-source")
     author_css = (".date-source .source", "#media_name", ".source", "[data-sudaclick='media_name']")
     # Blocks inside the body that are not the article: QR codes, account-opening ads,
-    # promo quotes, the editor line, video players, ad slots.
+    # promo quotes, the editor line, video players, ad slots; on finance pages the quote
+    # chart with its 热点栏目 links (``.ct_hqimg``) and the 新浪财经股吧 promo line.
     junk_css = (
         ".appendQr_wrap, .app-kaihu-qr, #left_hzh_ad, .tech-quotation, .article-editor,"
-        " p.show_author, .video-2017, .artical-player-wrap, ins.sinaads"
+        " p.show_author, .video-2017, .artical-player-wrap, ins.sinaads, .ct_hqimg,"
+        " [data-sudaclick='suda_1028_guba']"
     )
     # Picture captions: a <span> after the <img> (a paragraph of their own once converted).
     caption_css = "span.img_descr"
