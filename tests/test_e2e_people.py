@@ -104,3 +104,40 @@ def test_bad_url_argument_is_a_clear_error(crawl):
     assert "is not a people.com.cn article URL" in result.log
     assert result.returncode == 2 and result.files() == []
     assert "Traceback" not in result.log
+
+
+PAGED = "http://politics.people.com.cn/n1/2026/1123/c1001-44615901.html"
+PAGED_3 = "/politics.people.com.cn/n1/2026/1123/c1001-44615901-3.html"
+
+
+def test_an_article_over_three_pages_is_written_whole(crawl, site):
+    result = crawl("people", "-a", f"url={PAGED}")
+    assert result.returncode == 0, result.log
+    (path,) = result.files()
+    body = frontmatter.load(path).content
+    parts = ["本报北京11月22日电", "在湖南长沙", "明年有关方面将继续推进"]  # pages 1, 2, 3
+    assert [body.find(part) for part in parts] == sorted(body.find(part) for part in parts)
+    assert -1 not in [body.find(part) for part in parts]
+    assert "【2】" not in body and "next_b.gif" not in body
+    hits = [hit.path for hit in site.requests_to(r"c1001-44615901")]
+    assert [h.rsplit("/", 1)[1] for h in hits] == [
+        "c1001-44615901.html",
+        "c1001-44615901-2.html",
+        "c1001-44615901-3.html",
+    ]
+    assert result.stats["newsbot/article/pages"] == 2
+    assert result.stats["newsbot/exported/written"] == 1
+
+
+def test_an_article_whose_last_page_fails_is_not_written_until_it_can_be_whole(crawl, site):
+    site.fail(PAGED_3, times=100)
+    result = crawl("people", "-a", f"url={PAGED}", RETRY_TIMES=1)
+    assert result.files() == []
+    assert result.stats["newsbot/dropped/incomplete"] == 1
+    assert result.stats["newsbot/errors/http_500"] == 1
+    assert f"Article {PAGED} not written: one of its pages failed" in result.log
+
+    site.failures.clear()
+    again = crawl("people", "-a", f"url={PAGED}")
+    (path,) = again.files()
+    assert "明年有关方面将继续推进" in path.read_text("utf-8")

@@ -46,7 +46,7 @@ TITLE_SUFFIX_RE = re.compile(r"(?:--[^-]*)*--人民网\s*$")
 # n2/ on the local sites).
 _URL_RE = re.compile(
     r"^https?://((?:[a-z0-9-]+\.)*people\.(?:com\.)?cn)/(n\d*)/(\d{4})/(\d{4})/"
-    r"c(\d+)-(\d+)(?:-\d+)?\.html?(?:[?#].*)?$",
+    r"c(\d+)-(\d+)(?:-(\d+))?\.html?(?:[?#].*)?$",
     re.I,
 )
 _LIST_URL_RE = re.compile(
@@ -69,7 +69,7 @@ def canonical_url(url: str) -> str | None:
     match = _URL_RE.match(url.strip())
     if not match:
         return None
-    host, prefix, year, day, node, content = match.groups()
+    host, prefix, year, day, node, content, _page = match.groups()
     return f"http://{host.lower()}/{prefix}/{year}/{day}/c{node}-{content}.html"
 
 
@@ -142,6 +142,9 @@ class ArticlePage(ArticlePageBase):
     # "关注公众号：人民网财经").
     junk_css = ".paper_num, #paper_num, #rwb_tjyd, div.edit, .zdfy, center, .tjewm, script, style"
 
+    # A long article's pages: "【1】【2】【3】" in .zdfy, the next-page button in <center>.
+    pager_css = ".zdfy a[href], center a[href]"
+
     @cached_property
     def date_line(self) -> str:
         line = self.selector.css(self.date_line_css)
@@ -205,6 +208,20 @@ class ArticlePage(ArticlePageBase):
         body = Selector(text=node[0].get())
         body.css(self.junk_css).drop()
         return first(body.css("body > *").getall())
+
+    def next_page_url(self) -> str:
+        """Page n+1 of an article the site splits over pages (``c1001-40223222-2.html``
+        after ``c1001-40223222.html``), when this page's pager links to it."""
+        here = _URL_RE.match(self.url)
+        if not here:
+            return ""
+        wanted = int(here.group(7) or 1) + 1
+        for href in self.selector.css(self.pager_css).xpath("@href").getall():
+            url = urljoin(self.url, href.strip())
+            link = _URL_RE.match(url)
+            if link and link.group(5, 6) == here.group(5, 6) and int(link.group(7) or 1) == wanted:
+                return url
+        return ""
 
 
 parse_article = ArticlePage.parse

@@ -24,12 +24,14 @@ def people_list(site: FixtureSite, match, hit: Hit) -> Reply:
 
 
 def people_page(site: FixtureSite, match, hit: Hit) -> Reply:
-    article_id = match.group(1)
+    """An article's page 1 (``page.html``) or page n (``-n.html``: ``page-n.html``)."""
+    article_id, number = match.groups()
     expected = PEOPLE / f"{article_id}" / "expected.json"
     content_type = GBK_HTML
     if expected.is_file():
         content_type = json.loads(expected.read_text("utf-8")).get("content_type", GBK_HTML)
-    return Reply.file(PEOPLE / f"{article_id}" / "page.html", content_type)
+    name = f"page-{number}.html" if number else "page.html"
+    return Reply.file(PEOPLE / f"{article_id}" / name, content_type)
 
 
 def people_maintenance_reply() -> Reply:
@@ -39,4 +41,5 @@ def people_maintenance_reply() -> Reply:
 
 def add(site: FixtureSite) -> None:
     site.add("GET", r"/([a-z0-9.-]+\.people\.com\.cn)/GB/((?:\d+/)+index\d*\.html)", people_list)
-    site.add("GET", r"/[a-z0-9.-]+\.people\.com\.cn/n\d*/\d{4}/\d{4}/(c\d+-\d+)\.html", people_page)
+    article = r"/[a-z0-9.-]+\.people\.com\.cn/n\d*/\d{4}/\d{4}/(c\d+-\d+)(?:-(\d+))?\.html"
+    site.add("GET", article, people_page)
