@@ -498,8 +498,9 @@ def _drop_empty(root: etree._Element) -> None:
         drop_tree(el)
 
 
-# A paragraph's first-line indent: full-width spaces, NBSPs (and what surrounds them).
-_INDENT = " \t\r\n\u3000\xa0"
+# A paragraph's first-line indent: full-width (U+3000), em (U+2003), en (U+2002) and
+# no-break spaces, and the ASCII whitespace around them.
+_INDENT = " \t\r\n\u3000\u2003\u2002\xa0"
 _INDENTED = BLOCK_ELEMENTS - {"pre", "br", "hr"}
 _INLINE = frozenset({"span", "strong", "b", "em", "i", "u", "font", "a"})
 

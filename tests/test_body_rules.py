@@ -284,6 +284,7 @@ def test_a_dropped_article_with_a_lone_surrogate_is_remembered_without_a_crash()
     [
         ("<p>\u3000\u3000一段。</p><p>\u3000\u3000二段。</p>", "一段。\n\n二段。"),
         ("<p>\xa0\xa0 One.</p><p>&nbsp;&nbsp;Two.</p>", "One.\n\nTwo."),
+        ("<p>\u2003\u2003新华社电</p><p>\u2002\u2002次段</p>", "新华社电\n\n次段"),  # Xinhua
         ("<p>\u3000\u3000上行<br>\u3000\u3000下行</p>", "上行  \n下行"),
         ("<p><strong>\u3000\u3000小标题</strong></p><p>\u3000正文</p>", "**小标题**\n\n正文"),
         ("<p>中\u3000间\u3000空格</p>", "中\u3000间\u3000空格"),  # only the indent goes

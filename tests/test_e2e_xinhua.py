@@ -97,6 +97,20 @@ def test_url_argument_skips_discovery(crawl, site):
     assert post.content.endswith("[xinhua](https://www.news.cn/politics/20261120/7c3e5a91/c.html)")
 
 
+def test_the_older_c_number_htm_form_is_an_article_url(crawl, site):
+    """news.cn still served /<channel>/<YYYY-MM>/<DD>/c_<number>.htm pages in 2023."""
+    result = crawl("xinhua", "-a", "url=http://www.news.cn/politics/2022-09/29/c_1129043317.htm")
+    assert result.returncode == 0, result.log
+    assert written_ids(result) == {"20220929-c1129043317"}
+    (path,) = result.files()
+    post = frontmatter.load(path)
+    assert post["date"] == "2022-09-29 16:09:32"
+    assert "![](https://www.news.cn/politics/2022-09/29/1129043317_16644391205512n.jpg)" in (
+        post.content
+    )
+    assert post.content.endswith("[xinhua](https://www.news.cn/politics/2022-09/29/c_1129043317.htm)")
+
+
 def test_bad_arguments_are_clear_errors(crawl):
     result = crawl("xinhua", "-a", "url=https://www.news.cn/politics/index.html")
     assert "is not a news.cn article URL" in result.log

@@ -144,6 +144,11 @@ def test_body_is_the_detail_content_only():
             "https://www.news.cn/world/jsxw/20260927/9f0b8eae/c.html",
         ),
         ("https://www.news.cn/politics/zt/2026nchs/index.html", None, None),
+        (
+            "http://www.news.cn/fortune/2023-11/17/c_1129981476.htm",
+            "20231117-c1129981476",
+            "https://www.news.cn/fortune/2023-11/17/c_1129981476.htm",
+        ),
         ("http://www.xinhuanet.com/world/2019-12/10/c_1125327450.htm", None, None),
         ("https://www.news.cn/politics/20261120/7c3e5a9/c.html", None, None),
         ("https://www.news.cn.example.com/politics/20261120/7c3e5a91/c.html", None, None),

@@ -32,31 +32,52 @@ LANG = "zh-CN"
 TITLE_SUFFIX = "-新华网"
 
 
-# https://www.news.cn/<channel>/<YYYYMMDD>/<hex>/c.html: 8 hex digits since 2025,
-# 32 before; the channel part may be empty or several folders deep.
+# https://www.news.cn/<channel>/<YYYYMMDD>/<hex>/c.html: 32 hex digits on the 2022-2026
+# pages seen (8 accepted too); the channel part may be empty or several folders deep.
 _URL_RE = re.compile(
     r"^https?://((?:[a-z0-9-]+\.)*news\.cn)/((?:[a-z0-9_-]+/)*?)(\d{8})/"
     r"([0-9a-f]{32}|[0-9a-f]{8})/c\.html?(?:[?#].*)?$",
     re.I,
 )
+# The older form news.cn still served in 2023: /<channel>/<YYYY-MM>/<DD>/c_<number>.htm
+_OLD_URL_RE = re.compile(
+    r"^https?://((?:[a-z0-9-]+\.)*news\.cn)/((?:[a-z0-9_-]+/)*?)(\d{4})-(\d{2})/(\d{2})/"
+    r"c_(\d+)\.html?(?:[?#].*)?$",
+    re.I,
+)
 _DS_URL_RE = re.compile(r"^https?://(?:[a-z0-9-]+\.)*news\.cn/(?:[\w-]+/+)*ds_[0-9a-f]{32}\.json$")
 _DATETIME_RE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}\s+\d{1,2}:\d{2}(?::\d{2})?")
 _SOURCE_RE = re.compile(r"来源[:：]\s*(\S+)")
+_LOCAL_SOURCE_RE = re.compile(r"^来源[:：]\s*")
+_MONTH_DAY_RE = re.compile(r"(\d{1,2})\s*/\s*(\d{1,2})")
+
+
+def _url_parts(url: str) -> tuple[str, str, str] | None:
+    """(canonical URL, ``YYYYMMDD``, id) of an article URL, else None."""
+    url = url.strip()
+    if match := _URL_RE.match(url):
+        host, channel, day, key = match.groups()
+        key = key.lower()
+        return f"https://{host.lower()}/{channel}{day}/{key}/c.html", day, f"{day}-{key}"
+    if match := _OLD_URL_RE.match(url):
+        host, channel, year, month, day, number = match.groups()
+        canonical = f"https://{host.lower()}/{channel}{year}-{month}/{day}/c_{number}.htm"
+        return canonical, f"{year}{month}{day}", f"{year}{month}{day}-c{number}"
+    return None
 
 
 def canonical_url(url: str) -> str | None:
-    """``https://<host>/<channel>/<YYYYMMDD>/<hex>/c.html`` for an article URL, else None."""
-    match = _URL_RE.match(url.strip())
-    if not match:
-        return None
-    host, channel, day, key = match.groups()
-    return f"https://{host.lower()}/{channel}{day}/{key.lower()}/c.html"
+    """``https://<host>/<channel>/<YYYYMMDD>/<hex>/c.html`` (or the older
+    ``…/<YYYY-MM>/<DD>/c_<number>.htm``) for an article URL, else None."""
+    parts = _url_parts(url)
+    return parts[0] if parts else None
 
 
 def article_id_from_url(url: str) -> str | None:
-    """``<YYYYMMDD>-<hex>`` of an article URL (``20261120-7c3e5a91``), else None."""
-    match = _URL_RE.match(url.strip())
-    return f"{match.group(3)}-{match.group(4).lower()}" if match else None
+    """``<YYYYMMDD>-<hex>`` of an article URL (``20261120-7c3e5a91``; the older form:
+    ``20231117-c1129981476``), else None."""
+    parts = _url_parts(url)
+    return parts[2] if parts else None
 
 
 def is_list_url(url: str) -> bool:
@@ -127,11 +148,16 @@ class ArticlePage(ArticlePageBase):
     date_parts_css = ".header-time"  # year / day (month, day) / time spans of the PC header
     info_line_css = ".mheader .info"  # mobile header: "2026-11-20 10:26:37 来源：新华社"
     source_line_css = ".header .source"  # "来源：新华网"
-    # Provincial channel sites (he.news.cn ...): "<span class=time>2026-11-22 08:47:15</span>
-    # <span class=sourceText>来源：河北日报</span>" in ``.info .source``.
+    # Provincial channel sites (he.news.cn ...): "<span class=time>2024-05-15 08:58:52</span>
+    # <i>来源：</i><span class=sourceText>新华网</span>" in ``.info .source`` (an empty
+    # ``span#ad2.sourceText`` follows it).
     local_time_css = ".info .source .time"
-    local_source_css = ".sourceText"
+    local_source_css = ".info .source .sourceText"
     body_css = "#detailContent"
+    # Inside the body but not the article: the pager of a photo story (client-side: every
+    # page's text is in c.html; ?page=n is the same file), the picture's prev/next links,
+    # the video player's controls.
+    body_junk_css = "center.xinhuaPager, .dask > a.picleft, .dask > a.picright, [id^='DH-PLAYERID']"
     # 2022 pages: the paragraphs sit directly in ``div#detail``, which also holds the
     # ``#articleEdit`` block (纠错 iframe, 责任编辑).
     old_body_css = "#detail"
@@ -156,14 +182,15 @@ class ArticlePage(ArticlePageBase):
     def date(self) -> str:
         """PC header time, else the mobile header's, else the list's, else the URL's day."""
         header = self.selector.css(self.date_parts_css)
-        year = header.css(".year em::text").get("").strip()
-        day = [part.strip() for part in header.css(".day em::text").getall()]
-        clock = header.css(".time::text").get("").strip()
-        pc = f"{year}-{day[0]}-{day[1]} {clock}".strip() if year and len(day) == 2 else ""
+        year = header.css(".year").xpath("string()").get("").strip()
+        # "<em>11</em>/<em>20</em>" (2022) or "11/20" (2024)
+        day = _MONTH_DAY_RE.search(header.css(".day").xpath("string()").get(""))
+        clock = header.css(".time").xpath("string()").get("").strip()
+        pc = f"{year}-{day[1]}-{day[2]} {clock}".strip() if year and day else ""
         mobile = _DATETIME_RE.search(self.info)
         local = _DATETIME_RE.search(self.text(self.local_time_css))
-        match = _URL_RE.match(self.canonical_url())
-        url_day = match.group(3) if match else ""
+        parts = _url_parts(self.canonical_url())
+        url_day = parts[1] if parts else ""
         return first(
             [
                 pc,
@@ -180,12 +207,12 @@ class ArticlePage(ArticlePageBase):
         line = " ".join(self.selector.css(self.source_line_css).xpath("string()").getall())
         pc = _SOURCE_RE.search(line)
         mobile = _SOURCE_RE.search(self.info)
-        local = _SOURCE_RE.search(self.text(self.local_source_css))
+        local = self.selector.css(self.local_source_css).xpath("string()").getall()
         return first(
             [
                 pc and pc.group(1),
                 mobile and mobile.group(1),
-                local and local.group(1),
+                *(_LOCAL_SOURCE_RE.sub("", text.strip()) for text in local),
                 self.entry.author,
             ]
         )
@@ -198,12 +225,12 @@ class ArticlePage(ArticlePageBase):
         """``#detailContent``, else (2022 pages) ``#detail`` without ``#articleEdit``;
         uncleaned (its relative image URLs are resolved by the cleaner against the
         article URL, whose folder holds the images)."""
-        body = self.selector.css(self.body_css).get(default="")
-        if body or not (old := self.selector.css(self.old_body_css)):
-            return body
-        detail = Selector(text=old[0].get())
-        detail.css(self.old_body_junk_css).drop()
-        return first(detail.css("body > *").getall())
+        node = self.selector.css(self.body_css) or self.selector.css(self.old_body_css)
+        if not node:
+            return ""
+        body = Selector(text=node[0].get())
+        body.css(f"{self.body_junk_css}, {self.old_body_junk_css}").drop()
+        return first(body.css("body > *").getall())
 
 
 parse_article = ArticlePage.parse

@@ -21,6 +21,12 @@ def xinhua_page(site: FixtureSite, match, hit: Hit) -> Reply:
     return Reply.file(XINHUA / f"{day}-{key}" / "page.html", HTML)
 
 
+def xinhua_old_page(site: FixtureSite, match, hit: Hit) -> Reply:
+    """The older ``<YYYY-MM>/<DD>/c_<number>.htm`` form: case ``<YYYYMMDD>-c<number>``."""
+    year, month, day, number = match.groups()
+    return Reply.file(XINHUA / f"{year}{month}{day}-c{number}" / "page.html", HTML)
+
+
 def xinhua_blocked_reply() -> Reply:
     """An HTML "too many requests" page with status 200 where the JSON should be."""
     return Reply.file(XINHUA / "blocked" / "blocked.html", HTML)
@@ -32,4 +38,9 @@ def add(site: FixtureSite) -> None:
         "GET",
         r"/(?:[a-z0-9-]+\.)*news\.cn/(?:[a-z0-9_-]+/)*?(\d{8})/([0-9a-f]{32}|[0-9a-f]{8})/c\.html",
         xinhua_page,
+    )
+    site.add(
+        "GET",
+        r"/(?:[a-z0-9-]+\.)*news\.cn/(?:[a-z0-9_-]+/)*?(\d{4})-(\d{2})/(\d{2})/c_(\d+)\.htm",
+        xinhua_old_page,
     )
