@@ -188,6 +188,9 @@ class CharsetRepairMiddleware:
     def process_response(self, request: Request, response: Response) -> Response:
         if not isinstance(response, TextResponse) or not response.body:
             return response
+        return self._without_lost_characters(self._decoded(response))
+
+    def _decoded(self, response: TextResponse) -> TextResponse:
         body = response.body
         if body.startswith(codecs.BOM_UTF8):
             return response  # Scrapy honours a BOM over every declaration
@@ -207,6 +210,17 @@ class CharsetRepairMiddleware:
             if candidate and candidate != used and _decodes(body, candidate):
                 return self._repaired(response, used, candidate)
         return response
+
+    def _without_lost_characters(self, response: TextResponse) -> TextResponse:
+        """A page whose bytes decode cleanly yet hold U+FFFD: the site served them (its
+        CMS lost characters, mostly emoji). They go, so the page is not taken for
+        undecodable bytes and dropped as mojibake."""
+        text = response.text
+        if "\ufffd" not in text or not _decodes(response.body, response.encoding):
+            return response
+        self.stats.inc_value("newsbot/repaired/lost_characters", text.count("\ufffd"))
+        logger.info("%s: the page holds U+FFFD as served; removed", response.url)
+        return response.replace(body=text.replace("\ufffd", "").encode(response.encoding))
 
     def _repaired(self, response: TextResponse, used: str, encoding: str) -> TextResponse:
         self.stats.inc_value("newsbot/repaired/charset")

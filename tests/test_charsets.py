@@ -63,3 +63,19 @@ def test_pages_that_decode_are_left_alone():
         )
         middleware = CharsetRepairMiddleware.from_crawler(make_crawler())
         assert middleware.process_response(Request(original.url), original) is original
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "gbk"])
+def test_replacement_characters_the_site_served_are_removed_not_taken_for_mojibake(encoding):
+    """thepaper's old 澎湃号 pages hold runs of U+FFFD as served (valid UTF-8: emoji its
+    CMS lost); the pipeline took them for undecodable bytes and dropped the article."""
+    served = page(encoding).replace("今天，", "今天\ufffd\ufffd\ufffd，")
+    response = run(served.encode("gb18030" if encoding == "gbk" else encoding), encoding)
+    assert "\ufffd" not in response.text
+    assert TEXT in response.text
+
+
+def test_bytes_that_do_not_decode_are_left_for_the_mojibake_check():
+    body = page("utf-8").encode("utf-8").replace("今天".encode(), b"\xff\xfe\xfd\xfc")
+    response = run(body, "utf-8")
+    assert response.text.count("\ufffd") >= 3  # the pipeline drops it as mojibake

@@ -43,7 +43,8 @@ _OLD_SHARE_PIC_RE = re.compile(r"showToSina\(\s*'[^']*'\s*,\s*'(?:[^'\\]|\\.)*'\
 # A 澎湃号 page (政务, 湃客) names its account here; its writer line is empty.
 _OLD_ACCOUNT_CSS = "div.news_paike_author .name"
 # Runs of U+FFFD the old pages hold as served (valid UTF-8): emoji of 澎湃号 texts that the
-# site's CMS lost. Not our decoding: the pipeline would drop the page as mojibake.
+# site's CMS lost. Not our decoding: the pipeline would drop the page as mojibake. (In a
+# crawl CharsetRepairMiddleware removes them first; the page object holds on its own.)
 _LOST_CHARS_RE = re.compile("\ufffd+")
 # The app promo closing many bodies: "(本文来自澎湃新闻，更多原创资讯请下载“澎湃新闻”APP)", in the
 # old page's div.hide_word (hidden by the site's CSS), or as the body's last paragraph.
