@@ -357,6 +357,20 @@ def is_placeholder(url: str, img: etree._Element | None = None) -> bool:
     return False
 
 
+# A site's stand-in share picture (og:image when an article has none of its own):
+# yahoo_default_logo-1200x1200.png, Xinhua's sharelogo.jpg, default_share.png ...
+_SITE_PICTURE_RE = re.compile(
+    r"(?:default[_-]?(?:logo|share|image|img|pic|thumb)|share[_-]?logo|logo[_-]?share)[^/]*$",
+    re.I,
+)
+
+
+def is_site_picture(url: str) -> bool:
+    """Whether ``url`` is a site's default picture or a lazy loader's stand-in, not a
+    picture of the article (so no thumbnail)."""
+    return bool(_SITE_PICTURE_RE.search(urlsplit(url).path)) or is_placeholder(url)
+
+
 def _widest(srcset: str, base_url: str) -> str:
     """The candidate of a ``srcset`` with the largest width (or density); the last one
     when none says."""
@@ -449,7 +463,8 @@ def _fix_images(root: etree._Element, base_url: str) -> list[str]:
         if not src:
             drop_tree(img)
             continue
-        alt = _SPACE_RE.sub(" ", img.get("alt") or "").strip()
+        # Some sites write markup into alt (Yahoo: '茲韋列夫 <a class="link" href=…>'): text only.
+        alt = _SPACE_RE.sub(" ", _TAG_RE.sub("", img.get("alt") or "")).strip()
         title = img.get("title")
         img.attrib.clear()  # rebuilt in a fixed order: output does not depend on the site's
         img.set("src", src)

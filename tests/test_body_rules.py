@@ -295,3 +295,14 @@ def test_paragraph_indents_are_layout_not_text(html, markdown):
     """People's Daily, Xinhua, Sina indent every paragraph with two U+3000: in
     Markdown all but the first paragraph kept them."""
     assert to_markdown(clean(html).html) == markdown
+
+
+def test_markup_written_into_an_alt_attribute_is_text():
+    """A real Yahoo HK page: the picture's alt holds an escaped ``<a>`` of the caption."""
+    html = (
+        '<figure><img src="https://s.yimg.com/a.jpg" alt="義大利公開賽 <a class=&quot;link '
+        '&quot; href=&quot;https://hk.news.yahoo.com/tag/x&quot;>茲韋列夫</a>封王"></figure>'
+        "<p>正文。</p>"
+    )
+    markdown = to_markdown(clean(html).html)
+    assert markdown.startswith("![義大利公開賽 茲韋列夫封王](https://s.yimg.com/a.jpg)")

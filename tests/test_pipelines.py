@@ -74,6 +74,25 @@ def test_normalise_cleans_body_dates_whitespace_and_summarises():
     assert item.summary == "正文完"  # issue 13.5: no space between Chinese blocks
 
 
+@pytest.mark.parametrize(
+    ("thumbnail", "kept"),
+    [
+        ("https://s.yimg.com/cv/apiv2/social/images/yahoo_default_logo-1200x1200.png", False),
+        ("https://lib.news.cn/common/sharelogo.jpg", False),
+        ("https://example.com/static/default-share.png", False),
+        ("https://example.com/img/placeholder.png", False),
+        ("https://inews.gtimg.com/newsapp_bt/0/1234_870492/0", True),
+        ("https://example.com/uploads/2026/11/default-mode-network.jpg", True),
+    ],
+)
+def test_a_sites_default_picture_is_no_thumbnail(thumbnail, kept):
+    """Real Yahoo pages name the site's logo as og:image when a story has no picture."""
+    crawler = make_crawler(**SHORT_OK)
+    item = NormalisePipeline.from_crawler(crawler).process_item(article(thumbnail=thumbnail))
+    assert item.thumbnail == (thumbnail if kept else "")
+    assert crawler.stats.get_value("newsbot/normalised/site_picture") == (None if kept else 1)
+
+
 def test_normalise_drops_bad_dates_and_empty_bodies():
     crawler = make_crawler(**SHORT_OK)
     step = NormalisePipeline.from_crawler(crawler)

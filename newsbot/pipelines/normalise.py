@@ -13,6 +13,7 @@ from newsbot.html import (
     clean_body,
     clean_title,
     is_mojibake,
+    is_site_picture,
     one_line,
     safe_url,
 )
@@ -44,6 +45,9 @@ class NormalisePipeline(_Step):
         except DateError as exc:
             raise self.drop(item, "bad_date", str(exc)) from None
         item.thumbnail = safe_url(item.thumbnail, item.url, IMAGE_SCHEMES)
+        if item.thumbnail and is_site_picture(item.thumbnail):
+            self.stats.inc_value("newsbot/normalised/site_picture")
+            item.thumbnail = ""  # the site's logo is not the article's picture
         if item.body_html:
             try:
                 cleaned = clean_body(item.body_html, item.url)

@@ -78,7 +78,12 @@ def saved_page(page_class: type, url: str, path: Path, content_type: str) -> Any
 
 def expectation(source: str, case: Path) -> dict[str, Any]:
     """What the file of the article saved in ``case`` would hold."""
-    item = parse_case(source, case)
+    return file_values(parse_case(source, case))
+
+
+def file_values(item: Article) -> dict[str, Any]:
+    """What the file of a page object's item would hold, after the pipeline's Validate,
+    Normalise and Convert steps, or ``{"dropped": reason}``."""
     crawler = make_crawler()
     try:
         for step in (ValidatePipeline, NormalisePipeline, ConvertPipeline):

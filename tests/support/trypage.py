@@ -1,4 +1,4 @@
-"""What a hand-written source makes of a saved page, without a fixture folder:
+"""What a source makes of a saved article page, without a fixture folder:
 
     python -m tests.support.trypage SOURCE PAGE.html URL [CONTENT_TYPE]
 
@@ -6,7 +6,9 @@ For refreshing fixtures from real pages (see each tests/fixtures/<source>/README
 prints, as JSON, what the written file would hold (title, date, author, thumbnail,
 images, the body's start and end) or why the article is dropped. The page is read
 as the site would serve it at URL, with CONTENT_TYPE (default ``text/html``: the
-charset comes from the page's ``<meta>``).
+charset comes from the page's ``<meta>``). SOURCE is a hand-written source or a
+declared one (``newsbot/sources/<name>.toml``: its article selectors, without a
+list entry).
 """
 
 from __future__ import annotations
@@ -17,19 +19,41 @@ import shutil
 import sys
 import tempfile
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
-from tests.support.expectations import expectation, hand_written_sources
+from scrapy.http import HtmlResponse
+
+from newsbot.pages.declared import DeclaredArticlePage, Skipped
+from newsbot.settings import NEWSBOT_TIMEZONE
+from newsbot.sourceconfig import load_all
+from tests.support.expectations import expectation, file_values, hand_written_sources
+
+
+def declared(name: str, page: Path, url: str, content_type: str) -> dict:
+    """A declared source's article page object on the page, then the pipeline."""
+    response = HtmlResponse(url, body=page.read_bytes(), headers={"Content-Type": content_type})
+    config = load_all()[name]
+    zone = ZoneInfo(NEWSBOT_TIMEZONE)
+    try:
+        item = DeclaredArticlePage(config, response.text, url, site_zone=zone).to_item()
+    except Skipped as exc:
+        return {"skipped": str(exc)}
+    return file_values(item)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("source", choices=hand_written_sources())
+    parser.add_argument("source", choices=sorted({*hand_written_sources(), *load_all()}))
     parser.add_argument("page", type=Path, help="the saved page (its bytes as served)")
     parser.add_argument("url", help="the URL the page was served at")
     parser.add_argument("content_type", nargs="?", default="text/html")
     args = parser.parse_args(argv)
     if not args.page.is_file():
         parser.error(f"{args.page}: no such file")
+    if args.source not in hand_written_sources():
+        values = declared(args.source, args.page, args.url, args.content_type)
+        print(json.dumps(values, ensure_ascii=False, indent=1))
+        return 0
     with tempfile.TemporaryDirectory() as tmp:
         case = Path(tmp)
         shutil.copyfile(args.page, case / "page.html")
