@@ -134,3 +134,19 @@ def test_a_later_page_that_fails_drops_the_whole_article(caplog):
 def test_page_objects_have_no_next_page_by_default():
     html = '<div id="body"><p>x</p></div><a rel="next" href="b.html">next</a>'
     assert ArticlePageBase(html, SITE, ListEntry(id="")).next_page_url() == ""
+
+
+def test_a_next_page_request_survives_a_disk_or_redis_queue():
+    """JOBDIR and scrapy-redis queues pickle the request dict: the partial item rides along."""
+    import pickle
+
+    from scrapy.utils.request import request_from_dict
+
+    bot = spider()
+    (request,) = bot.parse_article(page(1, next_n=2), entry={"id": "s1"})
+    stored = pickle.dumps(request.to_dict(spider=bot))
+    restored = request_from_dict(pickle.loads(stored), spider=bot)
+    assert restored.callback == bot.parse_article_page
+    assert restored.errback == bot.article_page_failed
+    assert "Part 1" in restored.cb_kwargs["item"].body_html
+    assert restored.meta[ARTICLE_PAGE_META] == f"{SITE}-1.html"
