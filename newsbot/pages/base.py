@@ -185,8 +185,16 @@ class ArticlePageBase:
 
     def next_page_url(self) -> str:
         """The absolute URL of the article's next page when the site splits it over
-        several, else "" (the spider appends each page's ``body_html``)."""
+        several, else "" (the spider appends each page with ``continue_item``)."""
         return ""
+
+    def continue_item(self, item: Article) -> bool:
+        """Append this page's body to ``item``, the article it is page 2, 3 … of;
+        False when the page has none."""
+        more = self.body_html() if self.is_article() else ""
+        if more:
+            item.body_html += "\n" + more
+        return bool(more)
 
     def meta(self, *names: str) -> str:
         """Content of the first non-empty ``<meta>`` whose ``property``, ``name`` or

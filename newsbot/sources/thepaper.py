@@ -42,10 +42,6 @@ _OLD_SHARE_CSS = "div.newsct_share_detail a.ctshare_sina_detail::attr(href)"
 _OLD_SHARE_PIC_RE = re.compile(r"showToSina\(\s*'[^']*'\s*,\s*'(?:[^'\\]|\\.)*'\s*,\s*'([^']+)'")
 # A 澎湃号 page (政务, 湃客) names its account here; its writer line is empty.
 _OLD_ACCOUNT_CSS = "div.news_paike_author .name"
-# Runs of U+FFFD the old pages hold as served (valid UTF-8): emoji of 澎湃号 texts that the
-# site's CMS lost. Not our decoding: the pipeline would drop the page as mojibake. (In a
-# crawl CharsetRepairMiddleware removes them first; the page object holds on its own.)
-_LOST_CHARS_RE = re.compile("\ufffd+")
 # The app promo closing many bodies: "(本文来自澎湃新闻，更多原创资讯请下载“澎湃新闻”APP)", in the
 # old page's div.hide_word (hidden by the site's CSS), or as the body's last paragraph.
 _HIDDEN_RE = re.compile(r'<div class="hide_word">[^<]*</div>')
@@ -131,7 +127,9 @@ class ArticlePage(ArticlePageBase):
         if self.detail:
             return ""
         body = self.selector.css("div.news_txt").get() or ""
-        return _HIDDEN_RE.sub("", _LOST_CHARS_RE.sub("", body))
+        # (Runs of U+FFFD the old 澎湃号 pages hold as served, emoji the site's CMS lost,
+        # are removed before parsing by CharsetRepairMiddleware.)
+        return _HIDDEN_RE.sub("", body)
 
     def old_about(self) -> list[str]:
         if self.detail:

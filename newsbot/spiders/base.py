@@ -353,8 +353,7 @@ class NewsSpider(scrapy.Spider):
         page = self.article_page(
             response.text, response.url, ListEntry(id=item.id), body=utf8_body(response)
         )
-        more = page.body_html() if page.is_article() else ""
-        if not more:
+        if not page.continue_item(item):
             self.count("dropped/incomplete")
             self.logger.error(
                 "Article %s not written: its page %d (%s) has no body; it is read "
@@ -362,7 +361,6 @@ class NewsSpider(scrapy.Spider):
             )
             return
         self.count("article/pages")
-        item.body_html += "\n" + more
         yield from self.next_article_page(item, page, read)
 
     def article_page_failed(self, failure: Failure) -> None:

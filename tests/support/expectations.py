@@ -21,8 +21,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from scrapy.http import HtmlResponse
+from scrapy.http import HtmlResponse, Request
 
+from newsbot.downloadermiddlewares import CharsetRepairMiddleware
 from newsbot.exporter import MarkdownExporter
 from newsbot.html import clean_body
 from newsbot.items import Article
@@ -67,12 +68,19 @@ def parse_case(source: str, case: Path, url: str = "", content_type: str = "") -
     while item.body_html and (next_url := page.next_page_url()) and next_url not in read:
         read.add(next_url)
         page = saved_page(module.ArticlePage, next_url, case / pages[next_url], kind)
-        item.body_html += "\n" + page.body_html()
+        page.continue_item(item)
     return item
 
 
-def saved_page(page_class: type, url: str, path: Path, content_type: str) -> Any:
+def saved_response(url: str, path: Path, content_type: str) -> HtmlResponse:
+    """A saved page as the spider gets it: after the charset repair a crawl applies."""
     response = HtmlResponse(url=url, body=path.read_bytes(), headers={"Content-Type": content_type})
+    repair = CharsetRepairMiddleware.from_crawler(make_crawler())
+    return repair.process_response(Request(url), response)
+
+
+def saved_page(page_class: type, url: str, path: Path, content_type: str) -> Any:
+    response = saved_response(url, path, content_type)
     return page_class(response.text, response.url)
 
 

@@ -21,18 +21,20 @@ import tempfile
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from scrapy.http import HtmlResponse
-
 from newsbot.pages.declared import DeclaredArticlePage, Skipped
 from newsbot.settings import NEWSBOT_TIMEZONE
-from newsbot.sourceconfig import load_all
-from tests.support.expectations import expectation, file_values, hand_written_sources
+from newsbot.sourceconfig import SourceConfig, load_all
+from tests.support.expectations import (
+    expectation,
+    file_values,
+    hand_written_sources,
+    saved_response,
+)
 
 
-def declared(name: str, page: Path, url: str, content_type: str) -> dict:
+def declared(config: SourceConfig, page: Path, url: str, content_type: str) -> dict:
     """A declared source's article page object on the page, then the pipeline."""
-    response = HtmlResponse(url, body=page.read_bytes(), headers={"Content-Type": content_type})
-    config = load_all()[name]
+    response = saved_response(url, page, content_type)
     zone = ZoneInfo(NEWSBOT_TIMEZONE)
     try:
         item = DeclaredArticlePage(config, response.text, url, site_zone=zone).to_item()
@@ -43,7 +45,8 @@ def declared(name: str, page: Path, url: str, content_type: str) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("source", choices=sorted({*hand_written_sources(), *load_all()}))
+    configs = load_all()
+    parser.add_argument("source", choices=sorted({*hand_written_sources(), *configs}))
     parser.add_argument("page", type=Path, help="the saved page (its bytes as served)")
     parser.add_argument("url", help="the URL the page was served at")
     parser.add_argument("content_type", nargs="?", default="text/html")
@@ -51,7 +54,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.page.is_file():
         parser.error(f"{args.page}: no such file")
     if args.source not in hand_written_sources():
-        values = declared(args.source, args.page, args.url, args.content_type)
+        values = declared(configs[args.source], args.page, args.url, args.content_type)
         print(json.dumps(values, ensure_ascii=False, indent=1))
         return 0
     with tempfile.TemporaryDirectory() as tmp:
